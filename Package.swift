@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+// Scry: an interactive deep-learning environment for medical imaging.
+// Layers, lowest first (a module imports only those below it):
+//   1. system libraries: CBLAS (OpenBLAS), CNifti (libnifti), CGD (libgd), CEdit (libedit)
+//   2. ScryTensor: tensors and reverse-mode autodiff
+//   8. scry: the executable; ScryBench: the benchmark runner behind `make bench`
+import PackageDescription
+
+/// libnifti's header includes <znzlib.h>, which lives beside it.
+let niftiHeaders: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/nifti"])]
+
+let package = Package(
+    name: "Scry",
+    products: [
+        .executable(name: "scry", targets: ["scry"]),
+        .library(name: "ScryTensor", targets: ["ScryTensor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CNifti", providers: [.apt(["libnifti-dev"])]),
+        .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
+        .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        .target(name: "ScryTensor", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+
+        .executableTarget(name: "scry", dependencies: [
+            "ScryTensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "CBLAS"], path: "bench/Sources"),
+
+        .testTarget(name: "ScryTensorTests", dependencies: ["ScryTensor"], exclude: ["Fixtures"]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
+                    swiftSettings: niftiHeaders),
+    ]
+)

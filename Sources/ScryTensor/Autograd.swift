@@ -1,0 +1,149 @@
+/// One node of the recorded computation graph, in the manner of micrograd: the inputs that
+/// need gradients and a closure mapping the output's gradient to theirs. Leaves (tensors the
+/// user marked `requiresGrad`) have no closure and accumulate their gradient in `grad`.
+final class AutogradNode {
+    let op: String
+    let inputs: [AutogradNode?]
+    let backward: ((Tensor) throws -> [Tensor?])?
+    /// Accumulated gradient (leaves, and nodes asked to retain theirs).
+    var grad: Tensor?
+    var retainsGrad: Bool
+
+    init(leaf: ()) {
+        op = "leaf"; inputs = []; backward = nil; retainsGrad = true
+    }
+
+    init(op: String, inputs: [AutogradNode?], backward: @escaping (Tensor) throws -> [Tensor?]) {
+        self.op = op; self.inputs = inputs; self.backward = backward; retainsGrad = false
+    }
+
+    var isLeaf: Bool { backward == nil }
+}
+
+/// Whether operations record themselves for backward; see `withNoGrad`.
+public enum Autograd {
+    @TaskLocal static var isEnabled = true
+}
+
+/// Runs `body` without recording operations for autodiff (inference, optimizer updates).
+public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
+    try Autograd.$isEnabled.withValue(false, operation: body)
+}
+
+extension Tensor {
+    /// Whether gradients flow to this tensor. Setting it to true makes this tensor a leaf that
+    /// accumulates its gradient in `grad`; only float32 tensors can require gradients.
+    public var requiresGrad: Bool {
+        get { node != nil }
+        set {
+            if newValue {
+                if node == nil && dtype == .float32 { node = AutogradNode(leaf: ()) }
+            } else {
+                node = nil
+            }
+        }
+    }
+
+    /// Returns this tensor marked as a leaf requiring gradients.
+    public func requiringGrad(_ flag: Bool = true) throws -> Tensor {
+        if flag && dtype != .float32 {
+            throw TensorError.dtypeMismatch(op: "requiresGrad", "only float32 tensors can require gradients, not \(dtype)")
+        }
+        var copy = self
+        copy.requiresGrad = flag
+        return copy
+    }
+
+    /// The gradient accumulated by `backward()` (leaves, or tensors that `retainGrad()`).
+    public var grad: Tensor? { node?.grad }
+
+    /// Whether this tensor was produced by a recorded operation (as opposed to a leaf).
+    public var isLeaf: Bool { node?.isLeaf ?? true }
+
+    /// Keeps the gradient of this intermediate tensor after `backward()`.
+    public func retainGrad() { node?.retainsGrad = true }
+
+    /// Clears the accumulated gradient.
+    public func zeroGrad() { node?.grad = nil }
+
+    /// The same values cut off from the graph: no gradient flows through the result.
+    public func detach() -> Tensor {
+        var copy = self
+        copy.node = nil
+        return copy
+    }
+
+    /// Records `output` as the result of `op` on `inputs` when any input needs a gradient.
+    /// `backward` receives the output's gradient and returns one per input (nil: none).
+    func recordOp(_ op: String, _ output: Tensor, _ inputs: [Tensor],
+                  _ backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+        Tensor.record(op, output, inputs, backward)
+    }
+
+    static func record(_ op: String, _ output: Tensor, _ inputs: [Tensor],
+                       _ backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+        guard output.dtype == .float32, inputs.contains(where: { $0.node != nil }), Autograd.isEnabled else {
+            return output
+        }
+        var result = output
+        result.node = AutogradNode(op: op, inputs: inputs.map(\.node), backward: backward)
+        return result
+    }
+
+    /// Back-propagates from this tensor: `seed` is its gradient (default 1 for a one-element
+    /// tensor). Leaves accumulate into `grad`, so call `zeroGrad` between steps.
+    public func backward(_ seed: Tensor? = nil) throws {
+        guard let root = node else {
+            throw TensorError.autograd("backward: this tensor does not require grad (mark an input with requiresGrad)")
+        }
+        let start: Tensor
+        if let seed {
+            guard seed.shape == shape else {
+                throw TensorError.shapeMismatch(op: "backward", "gradient shape \(shapeString(seed.shape)) does not match tensor shape \(shapeString(shape))")
+            }
+            start = try seed.to(.float32).detach()
+        } else {
+            guard count == 1 else {
+                throw TensorError.autograd("backward: a tensor of shape \(shapeString(shape)) needs an explicit gradient; only one-element tensors default to 1")
+            }
+            start = try Tensor.ones(shape)
+        }
+        try withNoGrad {
+            let order = Tensor.topologicalOrder(from: root)
+            var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): start]
+            for current in order.reversed() {
+                guard let gradient = pending.removeValue(forKey: ObjectIdentifier(current)) else { continue }
+                if current.retainsGrad {
+                    current.grad = try current.grad.map { try $0 + gradient } ?? gradient
+                }
+                guard let backward = current.backward else { continue }
+                let inputGrads = try backward(gradient)
+                for (input, inputGrad) in zip(current.inputs, inputGrads) {
+                    guard let input, let inputGrad else { continue }
+                    let key = ObjectIdentifier(input)
+                    pending[key] = try pending[key].map { try $0 + inputGrad } ?? inputGrad
+                }
+            }
+        }
+    }
+
+    /// Nodes reachable from `root`, each after all of its inputs (iterative: graphs from long
+    /// loops are deep).
+    private static func topologicalOrder(from root: AutogradNode) -> [AutogradNode] {
+        var order: [AutogradNode] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(AutogradNode, Int)] = [(root, 0)]
+        visited.insert(ObjectIdentifier(root))
+        while let (current, next) = stack.popLast() {
+            if next < current.inputs.count {
+                stack.append((current, next + 1))
+                if let input = current.inputs[next], visited.insert(ObjectIdentifier(input)).inserted {
+                    stack.append((input, 0))
+                }
+            } else {
+                order.append(current)
+            }
+        }
+        return order
+    }
+}

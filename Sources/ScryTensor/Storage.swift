@@ -1,0 +1,33 @@
+import Foundation
+
+/// A reference-counted, 64-byte-aligned block of element memory shared by tensor views.
+/// Tensors copy it only when one that shares it is written to (copy-on-write).
+final class Storage: @unchecked Sendable {
+    let byteCount: Int
+    let base: UnsafeMutableRawPointer
+
+    private init(byteCount: Int, base: UnsafeMutableRawPointer) {
+        self.byteCount = byteCount
+        self.base = base
+    }
+
+    /// Uninitialised memory for `byteCount` bytes; callers write every byte they read.
+    /// A request the system cannot satisfy is an error, not a crash.
+    static func allocate(byteCount: Int) throws -> Storage {
+        var pointer: UnsafeMutableRawPointer?
+        // Aligned for SIMD loads and for BLAS; never a zero-sized request.
+        let status = byteCount < 0 ? ENOMEM : posix_memalign(&pointer, 64, max(byteCount, 64))
+        guard status == 0, let pointer else {
+            throw TensorError.invalidArgument(op: "allocate", "cannot allocate \(byteCount) bytes")
+        }
+        return Storage(byteCount: byteCount, base: pointer)
+    }
+
+    deinit { free(base) }
+
+    func copy() throws -> Storage {
+        let result = try Storage.allocate(byteCount: byteCount)
+        memcpy(result.base, base, byteCount)
+        return result
+    }
+}

@@ -1,0 +1,54 @@
+import CBLAS
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The number of threads Scry computes with: OpenBLAS's and Scry's own parallel loops share
+/// one setting, so the two never oversubscribe the cores. `SCRY_THREADS` sets it at start-up
+/// (default: all cores).
+public enum Threads {
+    private static let current = Atomic<Int>(0)
+
+    /// The thread count, read from `SCRY_THREADS` on first use.
+    public static var count: Int {
+        let value = current.load(ordering: .relaxed)
+        if value > 0 { return value }
+        let fromEnvironment = ProcessInfo.processInfo.environment["SCRY_THREADS"].flatMap { Int($0) }
+        let initial = max(1, fromEnvironment ?? ProcessInfo.processInfo.activeProcessorCount)
+        set(initial)
+        return initial
+    }
+
+    /// Sets the thread count for OpenBLAS and for Scry's own loops.
+    public static func set(_ threads: Int) {
+        let n = max(1, threads)
+        current.store(n, ordering: .relaxed)
+        openblas_set_num_threads(Int32(n))
+    }
+}
+
+/// Runs `body` over `0..<count` split into at most `Threads.count` contiguous chunks of at
+/// least `grain` items each: large chunks keep per-chunk overhead negligible, and small
+/// workloads stay on the calling thread.
+func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+    let chunks = min(Threads.count, count / max(grain, 1))
+    if chunks <= 1 {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        // The chunks write disjoint ranges of memory the caller owns until this call returns.
+        let shared = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = count * chunk / chunks
+            let end = count * (chunk + 1) / chunks
+            shared.value(start..<end)
+        }
+    }
+}
+
+/// Carries a value into concurrent code whose synchronisation the caller guarantees.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// An element-wise float function; a value type so that parameters (an exponent, bounds)
+/// travel with it while the loop still specialises.
+protocol UnaryOp {
+    func apply(_ x: Float) -> Float
+}
+
+struct NegOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { -x } }
+struct AbsOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { Swift.abs(x) } }
+struct SignOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) } }
+struct ExpOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { fastExp(x) } }
+struct LogOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { logf(x) } }
+struct SqrtOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { x.squareRoot() } }
+struct RsqrtOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { 1 / x.squareRoot() } }
+struct SinOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { sinf(x) } }
+struct CosOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { cosf(x) } }
+struct TanhOp: UnaryOp {
+    @inline(__always) func apply(_ x: Float) -> Float {
+        // tanh(x) = 1 − 2 / (e^{2x} + 1), saturating cleanly for large |x|.
+        if x > 9 { return 1 }
+        if x < -9 { return -1 }
+        if Swift.abs(x) < 0.0005 { return x }
+        return 1 - 2 / (fastExp(2 * x) + 1)
+    }
+}
+struct SigmoidOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { 1 / (1 + fastExp(-x)) } }
+struct ReluOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { x > 0 ? x : (x.isNaN ? x : 0) } }
+struct PowScalarOp: UnaryOp {
+    let exponent: Float
+    @inline(__always) func apply(_ x: Float) -> Float {
+        exponent == 2 ? x * x : (exponent == 1 ? x : powf(x, exponent))
+    }
+}
+struct ClampOp: UnaryOp {
+    let low: Float, high: Float
+    @inline(__always) func apply(_ x: Float) -> Float { Swift.min(Swift.max(x, low), high) }
+}
+
+/// e^x for float32, accurate to about 2 ulp: the exponent splits as n·ln2 + r with
+/// |r| ≤ ln2/2, and e^r comes from a degree-6 polynomial. Written without branches on the
+/// hot path so that loops over it vectorise, unlike calls to libm's expf.
+@inline(__always)
+func fastExp(_ x: Float) -> Float {
+    let clamped = Swift.min(Swift.max(x, -87.3), 88.7)
+    let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+    let r = clamped - n * 0.693_145_75 - n * 1.428_606_8e-6
+    var p: Float = 1.0 / 720
+    p = p * r + 1.0 / 120
+    p = p * r + 1.0 / 24
+    p = p * r + 1.0 / 6
+    p = p * r + 0.5
+    p = p * r + 1
+    p = p * r + 1
+    let scale = Float(bitPattern: UInt32(bitPattern: Int32(n) + 127) << 23)
+    let result = p * scale
+    return x < -87.3 ? 0 : (x > 88.7 ? .infinity : (x.isNaN ? x : result))
+}
+
+extension Tensor {
+    /// Applies `op` to every element of a float32 tensor of any layout.
+    func unaryKernel<Op: UnaryOp>(_ op: Op) throws -> Tensor {
+        let source = try to(.float32)
+        let result = try Tensor(uninitialized: shape, dtype: .float32)
+        let loop = StridedLoop(shape: shape, strides: [source.strides, result.strides], offsets: [source.offset, 0])
+        let px = source.storage.base.assumingMemoryBound(to: Float.self), pr = result.floatPointer
+        let n = loop.inner, sx = loop.innerStrides[0]
+        loop.run { offsets in
+            let x = px + offsets[0], r = pr + offsets[1]
+            if sx == 1 {
+                for i in 0..<n { r[i] = op.apply(x[i]) }
+            } else {
+                for i in 0..<n { r[i] = op.apply(x[i * sx]) }
+            }
+        }
+        return result
+    }
+
+    /// A differentiable float unary op; `derivative(x, y)` gives dy/dx as a tensor.
+    func unary<Op: UnaryOp>(_ name: String, _ op: Op,
+                            derivative: @escaping (_ x: Tensor, _ y: Tensor) throws -> Tensor) throws -> Tensor {
+        let out = try unaryKernel(op)
+        let (x, y) = (self.detach(), out.detach())
+        return recordOp(name, out, [self]) { g in [try g * derivative(x, y)] }
+    }
+
+    public func neg() throws -> Tensor {
+        if dtype != .float32 { return try Tensor(scalar: Int64(0)).sub(self) }
+        let out = try unaryKernel(NegOp())
+        return recordOp("neg", out, [self]) { g in [try g.neg()] }
+    }
+
+    public func abs() throws -> Tensor {
+        if dtype != .float32 { return try maximum(neg()) }
+        return try unary("abs", AbsOp()) { x, _ in try x.sign() }
+    }
+
+    /// −1, 0 or 1 by the sign of each element (no gradient).
+    public func sign() throws -> Tensor { try unaryKernel(SignOp()) }
+
+    public func exp() throws -> Tensor { try unary("exp", ExpOp()) { _, y in y } }
+    public func log() throws -> Tensor { try unary("log", LogOp()) { x, _ in try 1 / x } }
+    public func sqrt() throws -> Tensor { try unary("sqrt", SqrtOp()) { _, y in try 0.5 / y } }
+    public func rsqrt() throws -> Tensor { try unary("rsqrt", RsqrtOp()) { _, y in try y * y * y * -0.5 } }
+    public func sin() throws -> Tensor { try unary("sin", SinOp()) { x, _ in try x.cos() } }
+    public func cos() throws -> Tensor { try unary("cos", CosOp()) { x, _ in try x.sin().neg() } }
+    public func tanh() throws -> Tensor { try unary("tanh", TanhOp()) { _, y in try 1 - y * y } }
+    public func sigmoid() throws -> Tensor { try unary("sigmoid", SigmoidOp()) { _, y in try y * (1 - y) } }
+    public func relu() throws -> Tensor { try unary("relu", ReluOp()) { x, _ in try x.gt(0).to(.float32) } }
+
+    /// Each element raised to a fixed power.
+    public func pow(_ exponent: Double) throws -> Tensor {
+        try unary("pow", PowScalarOp(exponent: Float(exponent))) { x, _ in
+            try x.pow(exponent - 1) * exponent
+        }
+    }
+
+    /// Each element limited to `[low, high]` (either bound may be nil); the gradient passes
+    /// where the input lies within the bounds.
+    public func clamp(min low: Double? = nil, max high: Double? = nil) throws -> Tensor {
+        if let low, let high, low > high {
+            throw TensorError.invalidArgument(op: "clamp", "min (\(low)) is greater than max (\(high))")
+        }
+        let op = ClampOp(low: Float(low ?? -.infinity), high: Float(high ?? .infinity))
+        if dtype != .float32 {
+            var result = self
+            if let low { result = try result.maximum(Tensor(scalar: Int64(low.rounded(.up)))) }
+            if let high { result = try result.minimum(Tensor(scalar: Int64(high.rounded(.down)))) }
+            return result
+        }
+        return try unary("clamp", op) { x, _ in
+            try (x.ge(Double(op.low)).to(.float32) * x.le(Double(op.high)).to(.float32))
+        }
+    }
+}
