@@ -9,6 +9,13 @@ import PackageDescription
 /// libnifti's header includes <znzlib.h>, which lives beside it.
 let niftiHeaders: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/nifti"])]
 
+/// Release kernels: no overflow or bounds checks in hot loops, and code generated for the CPU
+/// that builds them (Scry is always built where it runs), so element-wise loops use its widest
+/// vector instructions, as NumPy's and PyTorch's run-time dispatch does.
+let kernelSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-target-cpu", "native"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "Scry",
     products: [
@@ -25,8 +32,7 @@ let package = Package(
         .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
-        .target(name: "ScryTensor", dependencies: ["CBLAS"],
-                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "ScryTensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
 
         .executableTarget(name: "scry", dependencies: [
             "ScryTensor",

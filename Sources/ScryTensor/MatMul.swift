@@ -22,7 +22,9 @@ extension Tensor {
     /// Both operands have rank ≥ 2, aligned inner sizes and broadcastable batch axes.
     private static func batchedMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
-        let batch = try broadcastShape(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), op: "matmul")
+        guard let batch = try? broadcastShape(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), op: "matmul") else {
+            throw TensorError.shapeMismatch(op: "matmul", "batch axes of shapes \(shapeString(a.shape)) and \(shapeString(b.shape)) cannot be broadcast together")
+        }
         let result = try Tensor(uninitialized: batch + [m, n], dtype: .float32)
         if k == 0 {
             result.floatPointer.initialize(repeating: 0, count: result.count)

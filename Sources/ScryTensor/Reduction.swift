@@ -36,7 +36,7 @@ struct ReductionLayout {
 func contiguousSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
     var total = 0.0
     var start = 0
-    let block = 4096
+    let block = 512
     while start < n {
         let end = Swift.min(n, start + block)
         var lanes = SIMD8<Float>.zero, lanes2 = SIMD8<Float>.zero
@@ -58,22 +58,30 @@ func contiguousSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
 /// Largest (or smallest) of `n` contiguous floats; NaN if any element is NaN.
 @inline(__always)
 func contiguousExtreme(_ x: UnsafePointer<Float>, _ n: Int, largest: Bool) -> Float {
+    largest ? contiguousExtreme(x, n, largest: true, by: { $0 .> $1 })
+            : contiguousExtreme(x, n, largest: false, by: { $0 .< $1 })
+}
+
+@inline(__always)
+private func contiguousExtreme(_ x: UnsafePointer<Float>, _ n: Int, largest: Bool,
+                               by better: (SIMD8<Float>, SIMD8<Float>) -> SIMDMask<SIMD8<Int32>>) -> Float {
     let raw = UnsafeRawPointer(x)
-    var best = SIMD8<Float>(repeating: largest ? -.infinity : .infinity)
+    var best = SIMD8<Float>(repeating: n > 0 ? x[0] : .nan)
     var nan = SIMDMask<SIMD8<Int32>>(repeating: false)
     var i = 0
     while i + 8 <= n {
         let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-        best = largest ? pointwiseMax(best, v) : pointwiseMin(best, v)
+        best.replace(with: v, where: better(v, best))
         nan .|= v .!= v
         i += 8
     }
     if any(nan) { return .nan }
-    var result = largest ? best.max() : best.min()
+    var result = best[0]
+    for lane in 1..<8 where largest ? best[lane] > result : best[lane] < result { result = best[lane] }
     while i < n {
         let v = x[i]
         if v.isNaN { return .nan }
-        result = largest ? Swift.max(result, v) : Swift.min(result, v)
+        if largest ? v > result : v < result { result = v }
         i += 1
     }
     return result
@@ -83,14 +91,28 @@ extension Tensor {
     /// Sum over `axes` (nil: all), optionally keeping them as size-1 axes.
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
         let resolved = try Tensor.normalizeAxes(axes, rank: rank, op: "sum")
-        if dtype != .float32 {
-            return try to(.float32).sum(axes: resolved, keepDims: keepDims).to(.int64)
-        }
+        if dtype != .float32 { return try integerSum(resolved, keepDims: keepDims) }
         let layout = try ReductionLayout(self, axes: resolved)
         let result = try Tensor(uninitialized: keepDims ? layout.keptShape : layout.droppedShape, dtype: .float32)
         Tensor.sumKernel(layout, into: result.floatPointer)
         let inputShape = shape, kept = layout.keptShape
         return recordOp("sum", result, [self]) { g in [try g.reshape(kept).expand(inputShape)] }
+    }
+
+    /// Exact int64 sums (counting voxels of a large mask must not round).
+    private func integerSum(_ axes: [Int], keepDims: Bool) throws -> Tensor {
+        let layout = try ReductionLayout(to(.int64), axes: axes)
+        let result = try Tensor(uninitialized: keepDims ? layout.keptShape : layout.droppedShape, dtype: .int64)
+        let x = layout.source.int64Pointer, out = result.int64Pointer
+        let (outer, reduced, inner) = (layout.outer, layout.reduced, layout.inner)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var total: Int64 = 0
+                for r in 0..<reduced { total &+= x[(o * reduced + r) * inner + i] }
+                out[o * inner + i] = total
+            }
+        }
+        return result
     }
 
     /// Sum over one axis.

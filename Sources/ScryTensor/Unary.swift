@@ -2,6 +2,8 @@ import Foundation
 
 /// An element-wise float function; a value type so that parameters (an exponent, bounds)
 /// travel with it while the loop still specialises.
+/// Kernels are written branch-free (selects, no libm calls on the hot path) so that their
+/// loops vectorise.
 protocol UnaryOp {
     func apply(_ x: Float) -> Float
 }
@@ -17,11 +19,10 @@ struct SinOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { sinf
 struct CosOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { cosf(x) } }
 struct TanhOp: UnaryOp {
     @inline(__always) func apply(_ x: Float) -> Float {
-        // tanh(x) = 1 − 2 / (e^{2x} + 1), saturating cleanly for large |x|.
-        if x > 9 { return 1 }
-        if x < -9 { return -1 }
-        if Swift.abs(x) < 0.0005 { return x }
-        return 1 - 2 / (fastExp(2 * x) + 1)
+        // tanh(x) = 1 − 2 / (e^{2x} + 1); |x| ≥ 9 saturates to ±1 in float32, and near zero the
+        // formula cancels, where tanh(x) ≈ x to float precision.
+        let y = 1 - 2 / (fastExp(2 * Swift.min(Swift.max(x, -9), 9)) + 1)
+        return Swift.abs(x) < 0.0005 ? x : y
     }
 }
 struct SigmoidOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { 1 / (1 + fastExp(-x)) } }
@@ -37,24 +38,29 @@ struct ClampOp: UnaryOp {
     @inline(__always) func apply(_ x: Float) -> Float { Swift.min(Swift.max(x, low), high) }
 }
 
-/// e^x for float32, accurate to about 2 ulp: the exponent splits as n·ln2 + r with
-/// |r| ≤ ln2/2, and e^r comes from a degree-6 polynomial. Written without branches on the
-/// hot path so that loops over it vectorise, unlike calls to libm's expf.
+/// e^x for float32, within 1e-6 relative: x = n·ln2 + r with |r| ≤ ln2/2, e^r from a
+/// degree-7 polynomial, 2^n assembled in the exponent bits. Branch-free, unlike libm's expf,
+/// so loops over it vectorise.
 @inline(__always)
 func fastExp(_ x: Float) -> Float {
     let clamped = Swift.min(Swift.max(x, -87.3), 88.7)
-    let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+    // Adding 1.5·2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
+    // n stops at 127 (2^n stays finite); the polynomial covers the larger remainder there.
+    let shifter: Float = 0x1.8p23
+    let biased = Swift.min(clamped, 88.0) * 1.442_695_04 + shifter
+    let exponent = Int32(bitPattern: biased.bitPattern) &- Int32(bitPattern: shifter.bitPattern)
+    let n = Float(exponent)
     let r = clamped - n * 0.693_145_75 - n * 1.428_606_8e-6
-    var p: Float = 1.0 / 720
+    var p: Float = 1.0 / 5040
+    p = p * r + 1.0 / 720
     p = p * r + 1.0 / 120
     p = p * r + 1.0 / 24
     p = p * r + 1.0 / 6
     p = p * r + 0.5
     p = p * r + 1
     p = p * r + 1
-    let scale = Float(bitPattern: UInt32(bitPattern: Int32(n) + 127) << 23)
-    let result = p * scale
-    return x < -87.3 ? 0 : (x > 88.7 ? .infinity : (x.isNaN ? x : result))
+    let result = p * Float(bitPattern: UInt32(bitPattern: (exponent &+ 127) &<< 23))
+    return x < -87.3 ? 0 : (x > 88.7 ? .infinity : (x != x ? x : result))
 }
 
 extension Tensor {
