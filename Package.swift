@@ -41,6 +41,7 @@ let package = Package(
         .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "CBLAS"], path: "bench/Sources"),
 
         .testTarget(name: "ScryTensorTests", dependencies: ["ScryTensor"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScryCLITests", dependencies: ["scry"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),
     ]
