@@ -13,8 +13,16 @@ struct AbsOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { Swif
 struct SignOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) } }
 struct ExpOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { fastExp(x) } }
 struct LogOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { logf(x) } }
-struct SqrtOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { x.squareRoot() } }
-struct RsqrtOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { 1 / x.squareRoot() } }
+struct SqrtOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { vectorizableSqrt(x) } }
+struct RsqrtOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { 1 / vectorizableSqrt(x) } }
+
+/// √x, NaN below zero. A plain `squareRoot()` keeps a libm call for negative inputs (for
+/// errno), which stops loops from vectorising; a non-negative argument needs none.
+@inline(__always)
+func vectorizableSqrt(_ x: Float) -> Float {
+    let root = (x >= 0 ? x : 0).squareRoot()
+    return x >= 0 ? root : .nan
+}
 struct SinOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { sinf(x) } }
 struct CosOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { cosf(x) } }
 struct TanhOp: UnaryOp {
