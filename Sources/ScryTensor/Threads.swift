@@ -49,6 +49,6 @@ func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
 
 /// Carries a value into concurrent code whose synchronisation the caller guarantees.
 struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
+    var value: Value
     init(_ value: Value) { self.value = value }
 }
