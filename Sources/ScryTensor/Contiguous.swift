@@ -51,7 +51,7 @@ extension Tensor {
         let result = try Tensor(uninitialized: shape, dtype: target)
         let n = count
         switch (dtype, target) {
-        case (.float32, .int64): convert(source.floatPointer, result.int64Pointer, n) { Int64(exactly: $0.rounded(.towardZero)) ?? ($0 < 0 ? .min : .max) }
+        case (.float32, .int64): convert(source.floatPointer, result.int64Pointer, n) { DType.saturatingInt64($0) }
         case (.float32, .bool): convert(source.floatPointer, result.boolPointer, n) { $0 != 0 ? 1 : 0 }
         case (.int64, .float32): convert(source.int64Pointer, result.floatPointer, n) { Float($0) }
         case (.int64, .bool): convert(source.int64Pointer, result.boolPointer, n) { $0 != 0 ? 1 : 0 }

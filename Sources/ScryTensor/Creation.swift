@@ -60,7 +60,7 @@ extension Tensor {
         self = try Tensor(uninitialized: shape, dtype: dtype)
         switch dtype {
         case .float32: for (i, v) in values.enumerated() { floatPointer[i] = Float(v) }
-        case .int64: for (i, v) in values.enumerated() { int64Pointer[i] = Int64(exactly: v.rounded(.towardZero)) ?? (v < 0 ? .min : .max) }
+        case .int64: for (i, v) in values.enumerated() { int64Pointer[i] = DType.saturatingInt64(v) }
         case .bool: for (i, v) in values.enumerated() { boolPointer[i] = v != 0 ? 1 : 0 }
         }
     }
@@ -100,7 +100,7 @@ extension Tensor {
         let n = result.count
         switch dtype {
         case .float32: result.floatPointer.initialize(repeating: Float(value), count: n)
-        case .int64: result.int64Pointer.initialize(repeating: Int64(value), count: n)
+        case .int64: result.int64Pointer.initialize(repeating: DType.saturatingInt64(value), count: n)
         case .bool: result.boolPointer.initialize(repeating: value != 0 ? 1 : 0, count: n)
         }
         return result
@@ -120,7 +120,11 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError.invalidArgument(op: "arange", "step must be finite and non-zero, and bounds finite")
         }
-        let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let steps = ((end - start) / step).rounded(.up)
+        guard steps <= Double(1 << 40) else {
+            throw TensorError.invalidArgument(op: "arange", "\(steps) elements is too many")
+        }
+        let count = Swift.max(0, Int(steps))
         let integral = [start, end, step].allSatisfy { $0 == $0.rounded() }
         let values = (0..<count).map { start + Double($0) * step }
         return try Tensor(flat: values, shape: [count], dtype: dtype ?? (integral ? .int64 : .float32))
@@ -129,6 +133,7 @@ extension Tensor {
     /// `count` evenly spaced float32 values from `start` to `end` inclusive.
     public static func linspace(_ start: Double, _ end: Double, count: Int) throws -> Tensor {
         guard count >= 0 else { throw TensorError.invalidArgument(op: "linspace", "count must be non-negative, got \(count)") }
+        try checkShape([count], op: "linspace")
         let step = count > 1 ? (end - start) / Double(count - 1) : 0
         return try Tensor(flat: (0..<count).map { $0 == count - 1 && count > 1 ? end : start + Double($0) * step },
                           shape: [count])

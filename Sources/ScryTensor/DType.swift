@@ -13,6 +13,13 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
 
     public var description: String { rawValue }
 
+    /// The int64 a float converts to: truncated toward zero, saturating at the int64 range,
+    /// NaN giving 0 (never a trap, whatever the input).
+    static func saturatingInt64<F: BinaryFloatingPoint>(_ value: F) -> Int64 {
+        if value.isNaN { return 0 }
+        return Int64(exactly: value.rounded(.towardZero)) ?? (value < 0 ? .min : .max)
+    }
+
     /// The type both operands of an arithmetic op are converted to: float wins, then int64;
     /// two bools add as integers, as in NumPy.
     static func promoted(_ a: DType, _ b: DType) -> DType {

@@ -55,7 +55,7 @@ extension Tensor {
         let position = try elementOffset(index, op: "setElement")
         switch dtype {
         case .float32: storage.base.assumingMemoryBound(to: Float.self)[position] = Float(newValue)
-        case .int64: storage.base.assumingMemoryBound(to: Int64.self)[position] = Int64(newValue)
+        case .int64: storage.base.assumingMemoryBound(to: Int64.self)[position] = DType.saturatingInt64(newValue)
         case .bool: storage.base.assumingMemoryBound(to: UInt8.self)[position] = newValue != 0 ? 1 : 0
         }
         if node?.isLeaf == false { node = nil }

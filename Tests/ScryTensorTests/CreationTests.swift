@@ -77,6 +77,12 @@ final class CreationTests: XCTestCase {
         XCTAssertEqual(try x.to(.bool).scalars(), [1, 0, 1])
         XCTAssertEqual(try x.to(.bool).to(.float32).scalars(), [1, 0, 1])
         XCTAssertEqual(try x.floats(), [-1.7, 0, 2.9])
+        // Values outside int64 saturate and NaN gives 0: conversion never traps.
+        XCTAssertEqual(try Tensor([Double.nan, 1e30, -1e30]).to(.int64).scalars(), [0, 0x1p63, -0x1p63])
+        XCTAssertEqual(try Tensor.full([1], .infinity, dtype: .int64).scalars(), [0x1p63])
+        var i = try Tensor([1, 2])
+        try i.setElement(.nan, at: [0])
+        XCTAssertEqual(i.scalars(), [0, 2])
     }
 
     func testIntegerArithmeticStaysInteger() throws {

@@ -66,6 +66,7 @@ final class ErrorTests: XCTestCase {
         assertTensorError("too large") { try Tensor.zeros([1 << 40, 1 << 40]) }
         assertTensorError("cannot allocate") { try Tensor.zeros([1 << 59]) }
         assertTensorError("arange", "step") { try Tensor.arange(0, 1, step: 0) }
+        assertTensorError("arange", "too many") { try Tensor.arange(0, 1e30) }
         assertTensorError("linspace", "count") { try Tensor.linspace(0, 1, count: -1) }
         assertTensorError("randint", "high") { try Tensor.randint(5, 5, [2]) }
         assertTensorError("clamp", "min") { try Tensor.zeros([2]).clamp(min: 1, max: 0) }
