@@ -3,6 +3,9 @@
 // Layers, lowest first (a module imports only those below it):
 //   1. system libraries: CBLAS (OpenBLAS), CNifti (libnifti), CGD (libgd), CEdit (libedit)
 //   2. ScryTensor: tensors and reverse-mode autodiff
+//   5. ScryLang: the Scry language (lexer, parser, compiler to closures, interpreter), which
+//      knows nothing of tensors
+//   6. ScryRuntime: binds the tensor library (and later layers) into the language
 //   8. scry: the executable; ScryBench: the benchmark runner behind `make bench`
 import PackageDescription
 
@@ -34,13 +37,18 @@ let package = Package(
 
         .target(name: "ScryTensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
 
+        .target(name: "ScryLang", swiftSettings: kernelSettings),
+
+        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryLang"]),
+
         .executableTarget(name: "scry", dependencies: [
-            "ScryTensor",
+            "ScryTensor", "ScryLang", "ScryRuntime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "CBLAS"], path: "bench/Sources"),
 
         .testTarget(name: "ScryTensorTests", dependencies: ["ScryTensor"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScryLangTests", dependencies: ["ScryLang", "ScryRuntime"], exclude: ["Golden"]),
         .testTarget(name: "ScryCLITests", dependencies: ["scry"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),

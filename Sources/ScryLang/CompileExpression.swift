@@ -1,0 +1,216 @@
+extension Compiler {
+    func expression(_ expr: Expr) throws -> ExprCode {
+        switch expr.kind {
+        case .int(let v): let value = Value.int(v); return { _ in value }
+        case .float(let v): let value = Value.float(v); return { _ in value }
+        case .string(let v): let value = Value.string(v); return { _ in value }
+        case .bool(let v): let value = Value.bool(v); return { _ in value }
+        case .nilLiteral: return { _ in .nil }
+        case .name(let name): return load(scope.resolve(name), name: name)
+        case .interpolated(let pieces): return try interpolation(pieces)
+        case .list(let items):
+            let codes = try items.map(expression)
+            return { frame in .list(ListStorage(try codes.map { try $0(frame) })) }
+        case .dict(let entries):
+            let codes = try entries.map { (try expression($0.0), try expression($0.1)) }
+            return { frame in
+                let dict = DictStorage()
+                for (key, value) in codes { try dict.set(try key(frame), try value(frame)) }
+                return .dict(dict)
+            }
+        case let .unary(_, operand):
+            let code = try expression(operand)
+            return { frame in try Operators.negate(try code(frame)) }
+        case .not(let operand):
+            let code = try expression(operand)
+            return { frame in .bool(!(try code(frame).isTruthy)) }
+        case let .and(a, b):
+            let left = try expression(a), right = try expression(b)
+            return { frame in
+                let x = try left(frame)
+                return x.isTruthy ? try right(frame) : x
+            }
+        case let .or(a, b):
+            let left = try expression(a), right = try expression(b)
+            return { frame in
+                let x = try left(frame)
+                return x.isTruthy ? x : try right(frame)
+            }
+        case let .binary(op, a, b):
+            return binary(op, try expression(a), try expression(b))
+        case let .range(a, b, closed):
+            let low = try expression(a), high = try expression(b)
+            return { frame in
+                let start = try low(frame), end = try high(frame)
+                guard case .int(let x) = start, case .int(let y) = end else {
+                    throw ScryError(.typeError, "range bounds must be ints, got \(start.typeName) and \(end.typeName)")
+                }
+                if closed && y == .max { throw ScryError(.valueError, "range end \(y) is too large") }
+                return .range(RangeValue(start: x, stop: closed ? y + 1 : y, step: 1))
+            }
+        case let .call(callee, arguments):
+            return try call(callee, arguments)
+        case let .attribute(object, name):
+            let code = try expression(object)
+            let interpreter = self.interpreter
+            return { frame in try Attributes.get(try code(frame), name, interpreter) }
+        case let .index(object, subscripts):
+            let code = try expression(object)
+            let subs = try self.subscripts(subscripts)
+            return { frame in try Indexing.get(try code(frame), try subs(frame)) }
+        case .function(let decl):
+            return try function(decl)
+        }
+    }
+
+    /// Binary operators, with the int and float cases inline (the loops' hot path).
+    private func binary(_ op: String, _ left: @escaping ExprCode, _ right: @escaping ExprCode) -> ExprCode {
+        switch op {
+        case "+":
+            return { frame in
+                let a = try left(frame), b = try right(frame)
+                if case .int(let x) = a, case .int(let y) = b {
+                    let (r, o) = x.addingReportingOverflow(y)
+                    if !o { return .int(r) }
+                }
+                if case .float(let x) = a, case .float(let y) = b { return .float(x + y) }
+                return try Operators.binary(op, a, b)
+            }
+        case "-":
+            return { frame in
+                let a = try left(frame), b = try right(frame)
+                if case .int(let x) = a, case .int(let y) = b {
+                    let (r, o) = x.subtractingReportingOverflow(y)
+                    if !o { return .int(r) }
+                }
+                if case .float(let x) = a, case .float(let y) = b { return .float(x - y) }
+                return try Operators.binary(op, a, b)
+            }
+        case "*":
+            return { frame in
+                let a = try left(frame), b = try right(frame)
+                if case .int(let x) = a, case .int(let y) = b {
+                    let (r, o) = x.multipliedReportingOverflow(by: y)
+                    if !o { return .int(r) }
+                }
+                if case .float(let x) = a, case .float(let y) = b { return .float(x * y) }
+                return try Operators.binary(op, a, b)
+            }
+        case "<":
+            return { frame in
+                let a = try left(frame), b = try right(frame)
+                if case .int(let x) = a, case .int(let y) = b { return .bool(x < y) }
+                return try Operators.binary(op, a, b)
+            }
+        case "==":
+            return { frame in
+                let a = try left(frame), b = try right(frame)
+                if case .int(let x) = a, case .int(let y) = b { return .bool(x == y) }
+                return try Operators.binary(op, a, b)
+            }
+        default:
+            return { frame in try Operators.binary(op, try left(frame), try right(frame)) }
+        }
+    }
+
+    func subscripts(_ items: [Subscript]) throws -> (Frame) throws -> [SubscriptValue] {
+        func bound(_ code: ExprCode?, _ frame: Frame) throws -> Int? {
+            guard let code else { return nil }
+            switch try code(frame) {
+            case .nil: return nil
+            case .int(let i): return i
+            case let other: throw ScryError(.typeError, "slice bounds must be ints or nil, not \(other.typeName)")
+            }
+        }
+        let codes: [(Frame) throws -> SubscriptValue] = try items.map { item in
+            switch item {
+            case .value(let e):
+                let code = try expression(e)
+                return { frame in .index(try code(frame)) }
+            case let .slice(a, b, c):
+                let start = try a.map(expression), stop = try b.map(expression), step = try c.map(expression)
+                return { frame in .slice(start: try bound(start, frame), stop: try bound(stop, frame), step: try bound(step, frame)) }
+            case .ellipsis:
+                return { _ in .ellipsis }
+            }
+        }
+        if codes.count == 1, let only = codes.first { return { frame in [try only(frame)] } }
+        return { frame in try codes.map { try $0(frame) } }
+    }
+
+    private func call(_ callee: Expr, _ arguments: [Argument]) throws -> ExprCode {
+        let function = try expression(callee)
+        let positional = try arguments.filter { $0.name == nil }.map { try expression($0.value) }
+        let keywords = try arguments.compactMap { arg in try arg.name.map { ($0, try expression(arg.value)) } }
+        let interpreter = self.interpreter
+        if keywords.isEmpty {
+            return { frame in
+                let target = try function(frame)
+                // Fast path: a Scry function called with exactly its parameters, all in slots.
+                if case .function(let callable) = target, let scry = callable as? ScryFunction,
+                   scry.code.parameterNames.count == positional.count, scry.code.parametersAreSlots {
+                    let newFrame = scry.newFrame()
+                    for (i, argument) in positional.enumerated() {
+                        guard case .slot(let slot) = scry.code.parameterRefs[i] else { continue }
+                        newFrame.slots[slot] = try argument(frame)
+                    }
+                    return try interpreter.run(scry, newFrame)
+                }
+                return try interpreter.call(target, Arguments(try positional.map { try $0(frame) }))
+            }
+        }
+        return { frame in
+            let target = try function(frame)
+            let args = Arguments(try positional.map { try $0(frame) },
+                                 keywords: try keywords.map { (name: $0.0, value: try $0.1(frame)) })
+            return try interpreter.call(target, args)
+        }
+    }
+
+    /// Code that makes a closure: compiles the body in its own scope and, at run time,
+    /// evaluates the defaults and captures the cells it needs from the creating frame.
+    func function(_ decl: FunctionDecl) throws -> ExprCode {
+        let defaults = try decl.parameters.map { try $0.defaultValue.map(expression) }
+        let inner = Scope(function: decl.name, parent: scope, parameters: decl.parameters.map(\.name), body: decl.body)
+        let outer = scope
+        scope = inner
+        defer { scope = outer }
+        let body = try block(decl.body)
+        let code = FunctionCode(name: decl.name, doc: decl.doc, parameterNames: decl.parameters.map(\.name),
+                                parameterRefs: decl.parameters.map { inner.resolve($0.name) },
+                                slotCount: inner.slotCount, cellCount: inner.cellCount, body: body,
+                                sourceName: sourceName, line: decl.location.line)
+        let origins = inner.freeOrigins
+        return { frame in
+            var captured = ContiguousArray<Cell>()
+            captured.reserveCapacity(origins.count)
+            for origin in origins {
+                switch origin {
+                case .cell(let i): captured.append(frame.cells[i])
+                case .free(let i): captured.append(frame.free[i])
+                default: break
+                }
+            }
+            let values = try defaults.map { try $0?(frame) }
+            return .function(ScryFunction(code: code, captured: captured, defaults: values))
+        }
+    }
+
+    private func interpolation(_ pieces: [InterpolatedPiece]) throws -> ExprCode {
+        let parts: [(String?, ExprCode?, String?)] = try pieces.map { piece in
+            switch piece {
+            case .text(let text): return (text, nil, nil)
+            case let .value(expr, spec): return (nil, try expression(expr), spec)
+            }
+        }
+        return { frame in
+            var out = ""
+            for (text, code, spec) in parts {
+                if let text { out += text; continue }
+                let value = try code!(frame)
+                out += try spec.map { try FormatSpec.format(value, $0) } ?? value.printed
+            }
+            return .string(out)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// One entry of a subscript as host objects receive it: `x[i]`, `x[a:b:c]`, `x[...]`.
+public enum SubscriptValue {
+    case index(Value)
+    case slice(start: Int?, stop: Int?, step: Int?)
+    case ellipsis
+}
+
+/// A value that Swift code hands to Scry (a tensor, a model, a dataset). Each capability is
+/// optional: the defaults say "not supported", and the interpreter turns that into a
+/// TypeError naming the type and the operation.
+public protocol HostObject: AnyObject {
+    /// The type name users see (`tensor`, `model`).
+    var typeName: String { get }
+    /// The display form (`print`, the shell's result display).
+    var display: String { get }
+    /// An attribute or bound method; nil when there is none of that name.
+    func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value?
+    /// Sets an attribute; false when there is none of that name.
+    func setAttribute(_ name: String, _ value: Value) throws -> Bool
+    /// Names for completion and `help`.
+    var attributeNames: [String] { get }
+    /// `self op other` (or `other op self` when `reversed`); nil when unsupported.
+    func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value?
+    /// `-self`; nil when unsupported.
+    func negate() throws -> Value?
+    /// `self[subscripts]`; nil when the object cannot be indexed.
+    func subscriptGet(_ subscripts: [SubscriptValue]) throws -> Value?
+    /// `self[subscripts] = value`; false when the object cannot be assigned into.
+    func subscriptSet(_ subscripts: [SubscriptValue], _ value: Value) throws -> Bool
+    /// `self(…)`; nil when the object is not callable.
+    func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value?
+    /// The elements `for x in self` visits; nil when not iterable.
+    func makeIterator() throws -> AnyIterator<Value>?
+    /// `len(self)`; nil when it has no length.
+    var length: Int? { get }
+}
+
+extension HostObject {
+    public var display: String { "<\(typeName)>" }
+    public func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? { nil }
+    public func setAttribute(_ name: String, _ value: Value) throws -> Bool { false }
+    public var attributeNames: [String] { [] }
+    public func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value? { nil }
+    public func negate() throws -> Value? { nil }
+    public func subscriptGet(_ subscripts: [SubscriptValue]) throws -> Value? { nil }
+    public func subscriptSet(_ subscripts: [SubscriptValue], _ value: Value) throws -> Bool { false }
+    public func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value? { nil }
+    public func makeIterator() throws -> AnyIterator<Value>? { nil }
+    public var length: Int? { nil }
+}
+
+/// The value `e` in `catch e`: the error's name and message.
+final class ErrorObject: HostObject {
+    let error: ScryError
+    init(_ error: ScryError) { self.error = error }
+    var typeName: String { "error" }
+    var display: String { error.description }
+    var attributeNames: [String] { ["name", "message"] }
+    func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
+        switch name {
+        case "name": return .string(error.name.rawValue)
+        case "message": return .string(error.message)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+
+/// A Scry session: its globals (builtins, host bindings, the lazily loaded prelude, the
+/// user's top-level names), where `print` writes, and how host errors become Scry errors.
+public final class Interpreter {
+    public let globals = Globals()
+    /// Where `print` and `help` write.
+    public var write: (String) -> Void = { text in FileHandle.standardOutput.write(Data(text.utf8)) }
+    /// Turns a host (Swift) error into a Scry error; the runtime layer maps its own types.
+    public var hostErrorConverter: (Error) -> ScryError = { error in ScryError(.valueError, "\(error)") }
+    /// Calls deeper than this raise an error instead of overflowing the stack.
+    public var maxCallDepth = 1000
+    var callDepth = 0
+    private var preludeIndex: [String: URL] = [:]
+    private var loadedFiles: Set<String> = []
+    /// Host functions by name, for `help` and completion.
+    public private(set) var natives: [String: NativeFunction] = [:]
+
+    /// A session with the builtins, and the prelude: every `.scry` file under
+    /// `preludeDirectory`, loaded on first use of a name it defines.
+    public init(preludeDirectory: URL? = nil) {
+        Builtins.install(into: self)
+        if let preludeDirectory { indexPrelude(preludeDirectory) }
+    }
+
+    /// Makes a host function a global (user code may shadow it).
+    public func register(_ function: NativeFunction) {
+        natives[function.name] = function
+        globals[function.name] = .function(function)
+    }
+
+    /// Parses and runs `source` at the top level; returns the value of its last statement when
+    /// that is an expression (what the shell displays), else nil.
+    @discardableResult
+    public func execute(_ source: String, name: String) throws -> Value? {
+        let statements = try Parser.parse(source, name: name)
+        let scope = Scope(module: globals, name: "<module>")
+        let compiler = Compiler(interpreter: self, sourceName: name, scope: scope)
+        var codes = try compiler.block(statements)
+        var last: ExprCode?
+        if let final = statements.last, case .expression(let expr) = final.kind {
+            codes.removeLast()
+            last = compiler.located(final.location.line, try compiler.expression(expr))
+        }
+        let frame = Frame(slotCount: 0, cellCount: 0, free: [])
+        callDepth = 0
+        for code in codes { _ = try code(frame) }
+        return try last?(frame)
+    }
+
+    /// Calls any callable value with arguments.
+    public func call(_ callee: Value, _ arguments: Arguments) throws -> Value {
+        switch callee {
+        case .function(let function):
+            try Interrupt.check()
+            if function is ScryFunction { return try function.call(arguments, self) }
+            callDepth += 1
+            defer { callDepth -= 1 }
+            return try function.call(arguments, self)
+        case .host(let object):
+            if let result = try object.call(arguments, self) { return result }
+        default: break
+        }
+        throw ScryError(.typeError, "a \(callee.typeName) is not callable")
+    }
+
+    /// Runs a Scry function's body in `frame`.
+    func run(_ function: ScryFunction, _ frame: Frame) throws -> Value {
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > maxCallDepth {
+            throw ScryError(.valueError, "maximum call depth (\(maxCallDepth)) exceeded in \(function.name)() (runaway recursion?)")
+        }
+        try Interrupt.check()
+        do {
+            for code in function.code.body {
+                if case .returned = try code(frame) { return frame.returnValue }
+            }
+            return .nil
+        } catch var error as ScryError {
+            // The caller's statement adds its own traceback line.
+            error.located = false
+            throw error
+        }
+    }
+
+    /// A global read before any assignment: the prelude may define it; otherwise NameError.
+    func missingGlobal(_ index: Int) throws -> Value {
+        let name = globals.name(at: index)
+        if let file = preludeIndex[name], !loadedFiles.contains(file.path) {
+            try load(file)
+            if let value = globals.values[index] { return value }
+        }
+        throw ScryError(.nameError, "name '\(name)' is not defined" + Attributes.suggestion(name, globals.definedNames + Array(preludeIndex.keys)))
+    }
+
+    /// Runs a file once per session, at the top level.
+    func load(_ file: URL) throws {
+        let path = file.standardizedFileURL.path
+        guard !loadedFiles.contains(path) else { return }
+        loadedFiles.insert(path)
+        let source: String
+        do { source = try String(contentsOf: file, encoding: .utf8) } catch {
+            loadedFiles.remove(path)
+            throw ScryError(.ioError, "cannot read \(path): \(error.localizedDescription)")
+        }
+        let savedDepth = callDepth
+        defer { callDepth = savedDepth }
+        do {
+            try execute(source, name: path)
+        } catch let error as ScryError {
+            loadedFiles.remove(path)
+            throw error
+        }
+    }
+
+    /// `import "path"`, relative to the importing file's folder (or the working directory).
+    func importFile(_ path: String, from importer: String) throws {
+        let base = importer.hasSuffix(".scry") ? URL(fileURLWithPath: importer).deletingLastPathComponent()
+                                                : URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ScryError(.ioError, "import: no file \(url.standardizedFileURL.path)")
+        }
+        try load(url)
+    }
+
+    /// Finds the names each prelude file defines (top-level `fn name` and `name =` lines)
+    /// without parsing it, so that start-up stays fast.
+    private func indexPrelude(_ directory: URL) {
+        guard let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return }
+        for case let file as URL in files where file.pathExtension == "scry" {
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n") {
+                var name: Substring?
+                if line.hasPrefix("fn ") {
+                    name = line.dropFirst(3).prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                } else if let first = line.first, first.isLetter || first == "_" {
+                    let candidate = line.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                    if line.dropFirst(candidate.count).drop(while: { $0 == " " }).hasPrefix("="),
+                       !line.dropFirst(candidate.count).drop(while: { $0 == " " }).hasPrefix("==") {
+                        name = candidate
+                    }
+                }
+                if let name, !name.isEmpty, preludeIndex[String(name)] == nil {
+                    preludeIndex[String(name)] = file
+                    _ = globals.index(of: String(name))
+                }
+            }
+        }
+    }
+
+    /// Names a user can complete: globals that hold a value and prelude names.
+    public var completionNames: [String] {
+        Array(Set(globals.definedNames).union(preludeIndex.keys)).sorted()
+    }
+
+    /// The text `help(value)` prints.
+    public func helpText(for value: Value) -> String {
+        switch value {
+        case .nil:
+            return "Scry help: help(name) shows a function's parameters and documentation.\nFunctions: "
+                + natives.keys.sorted().joined(separator: ", ")
+        case .function(let f as NativeFunction):
+            return [f.signature, f.doc, f.help].compactMap { $0 }.joined(separator: "\n")
+        case .function(let f as ScryFunction):
+            return [f.signature, f.doc].compactMap { $0 }.joined(separator: "\n")
+        case .string(let name):
+            if let global = globals[name] { return helpText(for: global) }
+            if let file = preludeIndex[name], (try? load(file)) != nil, let global = globals[name] { return helpText(for: global) }
+            return "no help for \(Value.quote(name)): no such name"
+        case .host(let object):
+            let names = object.attributeNames
+            return "\(object.typeName)" + (names.isEmpty ? "" : "\nattributes and methods: " + names.joined(separator: ", "))
+        default:
+            let methods = Methods.names(of: value)
+            return value.typeName + (methods.isEmpty ? "" : "\nmethods: " + methods.joined(separator: ", "))
+        }
+    }
+}

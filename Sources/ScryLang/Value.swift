@@ -1,0 +1,186 @@
+import Foundation
+
+/// A Scry value. Numbers, bools, strings and nil are stored inline; lists and dicts are shared
+/// mutable references (as in Python); functions and host objects are references.
+public enum Value {
+    case `nil`
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case string(String)
+    case list(ListStorage)
+    case dict(DictStorage)
+    case range(RangeValue)
+    case function(any Callable)
+    case host(any HostObject)
+
+    /// The type's name as errors and `type(x)` show it.
+    public var typeName: String {
+        switch self {
+        case .nil: return "nil"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .float: return "float"
+        case .string: return "string"
+        case .list: return "list"
+        case .dict: return "dict"
+        case .range: return "range"
+        case .function: return "function"
+        case .host(let object): return object.typeName
+        }
+    }
+
+    public var isNil: Bool { if case .nil = self { return true }; return false }
+
+    /// Truthiness: false, nil, 0, 0.0, "" and empty collections are false.
+    public var isTruthy: Bool {
+        switch self {
+        case .nil: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .float(let f): return f != 0
+        case .string(let s): return !s.isEmpty
+        case .list(let l): return !l.items.isEmpty
+        case .dict(let d): return d.count > 0
+        case .range(let r): return r.count > 0
+        case .function, .host: return true
+        }
+    }
+
+    /// The text `print` writes: strings as they are, everything else as its display.
+    public var printed: String {
+        if case .string(let s) = self { return s }
+        return display
+    }
+
+    /// The display form: strings quoted, containers with their elements' displays.
+    public var display: String {
+        switch self {
+        case .nil: return "nil"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .float(let f): return Value.format(f)
+        case .string(let s): return Value.quote(s)
+        case .list(let l): return "[" + l.items.map(\.display).joined(separator: ", ") + "]"
+        case .dict(let d): return "{" + d.entries.map { "\($0.key.display): \($0.value.display)" }.joined(separator: ", ") + "}"
+        case .range(let r): return r.description
+        case .function(let f): return "<fn \(f.name)>"
+        case .host(let object): return object.display
+        }
+    }
+
+    /// Shortest text that reads back as the same double, always with a '.' or exponent.
+    static func format(_ f: Double) -> String {
+        if f.isNaN { return "nan" }
+        if f.isInfinite { return f < 0 ? "-inf" : "inf" }
+        if f == f.rounded() && Swift.abs(f) < 1e16 { return String(format: "%.1f", f) }
+        return "\(f)"
+    }
+
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.append(c)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// A list's elements, shared by every value that refers to the list.
+public final class ListStorage {
+    public var items: [Value]
+    public init(_ items: [Value]) { self.items = items }
+}
+
+/// An insertion-ordered dictionary with int, float, string or bool keys.
+public final class DictStorage {
+    private(set) var keys: [Value] = []
+    private(set) var values: [Value] = []
+    private var index: [HashKey: Int] = [:]
+
+    public init() {}
+
+    public var count: Int { keys.count }
+    public var entries: [(key: Value, value: Value)] { Array(zip(keys, values)).map { (key: $0.0, value: $0.1) } }
+
+    public subscript(key: Value) -> Value? {
+        guard let hash = HashKey(key), let i = index[hash] else { return nil }
+        return values[i]
+    }
+
+    public func set(_ key: Value, _ value: Value) throws {
+        guard let hash = HashKey(key) else {
+            throw ScryError(.typeError, "a \(key.typeName) cannot be a dict key (use a string, int, float or bool)")
+        }
+        if let i = index[hash] {
+            values[i] = value
+        } else {
+            index[hash] = keys.count
+            keys.append(key)
+            values.append(value)
+        }
+    }
+
+    @discardableResult
+    public func remove(_ key: Value) -> Value? {
+        guard let hash = HashKey(key), let i = index.removeValue(forKey: hash) else { return nil }
+        keys.remove(at: i)
+        let removed = values.remove(at: i)
+        for (k, v) in index where v > i { index[k] = v - 1 }
+        return removed
+    }
+}
+
+/// The hashable form of a dict key; 1 and 1.0 are the same key, as in Python.
+enum HashKey: Hashable {
+    case int(Int), float(Double), string(String), bool(Bool)
+
+    init?(_ value: Value) {
+        switch value {
+        case .int(let i): self = .int(i)
+        case .float(let f): if f == f.rounded(), let i = Int(exactly: f) { self = .int(i) } else { self = .float(f) }
+        case .string(let s): self = .string(s)
+        case .bool(let b): self = .bool(b)
+        default: return nil
+        }
+    }
+}
+
+/// An integer range with a step: `a..<b`, `a...b`, `range(start, stop, step)`.
+public struct RangeValue: CustomStringConvertible {
+    public let start: Int, stop: Int, step: Int
+
+    public var count: Int {
+        step > 0 ? Swift.max(0, (stop - start + step - 1) / step) : Swift.max(0, (start - stop - step - 1) / -step)
+    }
+
+    public func element(_ i: Int) -> Int { start + i * step }
+
+    public var description: String {
+        step == 1 ? "\(start)..<\(stop)" : "range(\(start), \(stop), \(step))"
+    }
+}
+
+/// Something that can be called: Scry functions, host functions, bound methods.
+public protocol Callable: AnyObject {
+    var name: String { get }
+    /// One-line documentation, shown by `help`.
+    var doc: String? { get }
+    func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value
+}
+
+/// Positional and keyword arguments of one call.
+public struct Arguments {
+    public var positional: [Value]
+    public var keywords: [(name: String, value: Value)]
+    public init(_ positional: [Value] = [], keywords: [(name: String, value: Value)] = []) {
+        self.positional = positional
+        self.keywords = keywords
+    }
+}
