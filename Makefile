@@ -20,6 +20,7 @@ test: setup
 
 bench: setup
 	$(SWIFT) build -c release --product ScryBench
+	$(SWIFT) build -c release --product scry
 	./.build/release/ScryBench
 
 clean:

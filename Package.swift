@@ -45,7 +45,8 @@ let package = Package(
             "ScryTensor", "ScryLang", "ScryRuntime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "CBLAS"], path: "bench/Sources"),
+        .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "ScryLang", "ScryRuntime", "CBLAS"],
+                         path: "bench/Sources"),
 
         .testTarget(name: "ScryTensorTests", dependencies: ["ScryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "ScryLangTests", dependencies: ["ScryLang", "ScryRuntime"], exclude: ["Golden"]),

@@ -147,7 +147,7 @@ extension Compiler {
             return { frame in
                 let target = try function(frame)
                 // Fast path: a Scry function called with exactly its parameters, all in slots.
-                if case .function(let callable) = target, let scry = callable as? ScryFunction,
+                if case .function(let callable) = target, let scry = callable.scryFunction,
                    scry.code.parameterNames.count == positional.count, scry.code.parametersAreSlots {
                     let newFrame = scry.newFrame()
                     for (i, argument) in positional.enumerated() {

@@ -41,26 +41,33 @@ final class Compiler {
     }
 
     /// Wraps code so that an error records where it arose (once, in the frame it arose in),
-    /// and host errors become Scry errors with their message intact.
-    func located<T>(_ line: Int, _ code: @escaping (Frame) throws -> T) -> (Frame) throws -> T {
+    /// and host errors become Scry errors with their message intact. (Two copies rather than
+    /// one generic function: a generic wrapper costs a reabstraction thunk on every call.)
+    func located(_ line: Int, _ code: @escaping StmtCode) -> StmtCode {
+        let (entry, convert) = errorContext(line)
+        return { frame in
+            do { return try code(frame) } catch { throw convert(error, entry) }
+        }
+    }
+
+    func located(_ line: Int, _ code: @escaping ExprCode) -> ExprCode {
+        let (entry, convert) = errorContext(line)
+        return { frame in
+            do { return try code(frame) } catch { throw convert(error, entry) }
+        }
+    }
+
+    private func errorContext(_ line: Int) -> (TraceEntry, (Error, TraceEntry) -> ScryError) {
         let entry = TraceEntry(function: scope.functionName, source: sourceName, line: line)
         let interpreter = self.interpreter
-        return { frame in
-            do {
-                return try code(frame)
-            } catch var error as ScryError {
-                if !error.located {
-                    error.trace.append(entry)
-                    error.located = true
-                }
-                throw error
-            } catch {
-                var converted = interpreter.hostErrorConverter(error)
-                converted.trace.append(entry)
-                converted.located = true
-                throw converted
+        return (entry, { error, entry in
+            var scryError = (error as? ScryError) ?? interpreter.hostErrorConverter(error)
+            if !scryError.located {
+                scryError.trace.append(entry)
+                scryError.located = true
             }
-        }
+            return scryError
+        })
     }
 
     private func statementBody(_ statement: Stmt) throws -> StmtCode {

@@ -10,7 +10,7 @@ final class Frame {
     let slots: UnsafeMutablePointer<Value?>
     let slotCount: Int
     var cells: ContiguousArray<Cell>
-    let free: ContiguousArray<Cell>
+    var free: ContiguousArray<Cell>
     var returnValue: Value = .nil
 
     init(slotCount: Int, cellCount: Int, free: ContiguousArray<Cell>) {
@@ -24,6 +24,12 @@ final class Frame {
     deinit {
         slots.deinitialize(count: slotCount)
         slots.deallocate()
+    }
+
+    /// Empties the frame for reuse by another call of the same function.
+    func reset() {
+        for i in 0..<slotCount { slots[i] = nil }
+        returnValue = .nil
     }
 }
 
@@ -56,10 +62,13 @@ final class FunctionCode {
 
     /// True when every parameter is a plain slot, so calls can fill the frame directly.
     lazy var parametersAreSlots: Bool = parameterRefs.allSatisfy { if case .slot = $0 { return true }; return false }
+
+    /// Frames of finished calls, reused: a call then costs no allocation.
+    var framePool: [Frame] = []
 }
 
 /// A function written in Scry: compiled code plus its captured cells and default values.
-final class ScryFunction: Callable {
+public final class ScryFunction: Callable {
     let code: FunctionCode
     let captured: ContiguousArray<Cell>
     /// Default values, evaluated when the function was made (nil: required).
@@ -69,11 +78,12 @@ final class ScryFunction: Callable {
         self.code = code; self.captured = captured; self.defaults = defaults
     }
 
-    var name: String { code.name }
-    var doc: String? { code.doc }
+    public var name: String { code.name }
+    public var doc: String? { code.doc }
+    public var scryFunction: ScryFunction? { self }
 
     /// The signature as `help` shows it: `dice(p, y, eps: 1e-05)`.
-    var signature: String {
+    public var signature: String {
         let params = zip(code.parameterNames, defaults).map { name, value in
             value.map { "\(name): \($0.display)" } ?? name
         }
@@ -81,10 +91,22 @@ final class ScryFunction: Callable {
     }
 
     func newFrame() -> Frame {
-        Frame(slotCount: code.slotCount, cellCount: code.cellCount, free: captured)
+        if let frame = code.framePool.popLast() {
+            if code.cellCount > 0 { frame.cells = ContiguousArray((0..<code.cellCount).map { _ in Cell() }) }
+            frame.free = captured
+            return frame
+        }
+        return Frame(slotCount: code.slotCount, cellCount: code.cellCount, free: captured)
     }
 
-    func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value {
+    /// Returns a finished call's frame for reuse (a few per function suffice).
+    func recycle(_ frame: Frame) {
+        guard code.framePool.count < 16 else { return }
+        frame.reset()
+        code.framePool.append(frame)
+    }
+
+    public func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value {
         let frame = newFrame()
         let names = code.parameterNames
         if arguments.positional.count > names.count {

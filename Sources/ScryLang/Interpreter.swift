@@ -53,7 +53,7 @@ public final class Interpreter {
         switch callee {
         case .function(let function):
             try Interrupt.check()
-            if function is ScryFunction { return try function.call(arguments, self) }
+            if function.scryFunction != nil { return try function.call(arguments, self) }
             callDepth += 1
             defer { callDepth -= 1 }
             return try function.call(arguments, self)
@@ -73,10 +73,12 @@ public final class Interpreter {
         }
         try Interrupt.check()
         do {
+            var result = Value.nil
             for code in function.code.body {
-                if case .returned = try code(frame) { return frame.returnValue }
+                if case .returned = try code(frame) { result = frame.returnValue; break }
             }
-            return .nil
+            function.recycle(frame)
+            return result
         } catch var error as ScryError {
             // The caller's statement adds its own traceback line.
             error.located = false
@@ -163,7 +165,8 @@ public final class Interpreter {
                 + natives.keys.sorted().joined(separator: ", ")
         case .function(let f as NativeFunction):
             return [f.signature, f.doc, f.help].compactMap { $0 }.joined(separator: "\n")
-        case .function(let f as ScryFunction):
+        case .function(let f) where f.scryFunction != nil:
+            let f = f.scryFunction!
             return [f.signature, f.doc].compactMap { $0 }.joined(separator: "\n")
         case .string(let name):
             if let global = globals[name] { return helpText(for: global) }

@@ -173,6 +173,12 @@ public protocol Callable: AnyObject {
     /// One-line documentation, shown by `help`.
     var doc: String? { get }
     func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value
+    /// The function itself when it is written in Scry (calls to those take a faster path).
+    var scryFunction: ScryFunction? { get }
+}
+
+extension Callable {
+    public var scryFunction: ScryFunction? { nil }
 }
 
 /// Positional and keyword arguments of one call.

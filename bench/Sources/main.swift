@@ -4,6 +4,7 @@ import ScryTensor
 // `make bench`: one JSON line per workload. `ScryBench NAME…` runs only the named groups.
 let groups: [String: () throws -> Void] = [
     "tensor": benchTensors,
+    "interpreter": benchInterpreter,
 ]
 let selected = CommandLine.arguments.dropFirst()
 for name in groups.keys.sorted() where selected.isEmpty || selected.contains(name) {
