@@ -170,6 +170,7 @@ public enum Iteration {
 
     public static func array(_ value: Value) throws -> [Value] {
         if case .list(let list) = value { return list.items }
+        if case .range(let range) = value { try Operators.checkSize(range.count, 1) }
         return Array(try iterator(value))
     }
 }

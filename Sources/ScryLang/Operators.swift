@@ -29,14 +29,27 @@ enum Operators {
         case let ("+", .string(x), .string(y)): return .string(x + y)
         case let ("+", .list(x), .list(y)): return .list(ListStorage(x.items + y.items))
         case let ("*", .string(x), .int(n)), let ("*", .int(n), .string(x)):
+            try checkSize(x.count, n)
             return .string(String(repeating: x, count: Swift.max(0, n)))
         case let ("*", .list(x), .int(n)), let ("*", .int(n), .list(x)):
+            try checkSize(x.items.count, n)
             return .list(ListStorage(Array([[Value]](repeating: x.items, count: Swift.max(0, n)).joined())))
         case let ("%", .string(x), _):
             throw ScryError(.typeError, "'%' formatting of strings is not supported; use \"{…}\" interpolation (string \(Value.quote(String(x.prefix(20)))))")
         default: break
         }
         throw ScryError(.typeError, "unsupported operand types for \(op): \(a.typeName) and \(b.typeName)")
+    }
+
+    /// The most elements a list or string built by repetition may have: a typo such as
+    /// `[0] * 10**12` must be an error, not an exhausted machine.
+    static let maxElements = 100_000_000
+
+    static func checkSize(_ count: Int, _ times: Int) throws {
+        let (total, overflow) = count.multipliedReportingOverflow(by: Swift.max(times, 0))
+        if overflow || total > maxElements {
+            throw ScryError(.valueError, "result would have more than \(maxElements) elements (\(count) × \(times))")
+        }
     }
 
     private static func overflow(_ op: String, _ x: Int, _ y: Int) -> ScryError {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A recursive-descent parser whose methods follow the grammar, loosest rule first
 /// (statement → expression → or → and → not → comparison → range → additive →
 /// multiplicative → unary → power → postfix → primary). It stops at the first error, so one
@@ -491,8 +493,10 @@ struct Parser {
                     }
                     parts.append(.value(expr, spec: spec))
                 } catch var error as ScryError {
-                    // Report against the whole line, not the fragment inside the braces.
+                    // Report against the whole line, not the fragment inside the braces,
+                    // whose end is the closing brace.
                     error.sourceLine = Parser.line(error.location, in: sourceLines, base: base)
+                    error.message = error.message.replacingOccurrences(of: "end of input", with: "'}'")
                     error.isAtEndOfInput = false
                     throw error
                 }
