@@ -37,6 +37,42 @@ final class ScryCommandTests: XCTestCase {
         XCTAssertEqual(version.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0")
     }
 
+    func testSnippetPrintsItsValueAndErrorsExitNonZero() throws {
+        XCTAssertEqual(try run(["-e", "x = 20\nx + 22"]).1, "42\n")
+        XCTAssertEqual(try run(["-e", "print(\"hi\"); nil"]).1, "hi\n")
+        let (status, output) = try run(["-e", "fn f() { return [][0] }\nf()"])
+        XCTAssertEqual(status, 1)
+        XCTAssertEqual(output, """
+            Traceback (most recent call last):
+              <-e>, line 2, in <module>
+              <-e>, line 1, in f
+            IndexError: list index 0 is out of range for a list of length 0
+
+            """)
+        let (syntaxStatus, syntax) = try run(["-e", "x = (1"])
+        XCTAssertEqual(syntaxStatus, 1)
+        XCTAssertTrue(syntax.contains("^"), syntax)
+        XCTAssertTrue(syntax.contains("SyntaxError: expected ')' to close '(' opened at line 1, col 5"), syntax)
+    }
+
+    func testScriptRunsWithItsArguments() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scry-cli-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "fn twice(x) { return x * 2 }\n".write(to: folder.appendingPathComponent("lib.scry"), atomically: true, encoding: .utf8)
+        let script = folder.appendingPathComponent("main.scry")
+        try "import \"lib.scry\"\nprint(args, twice(len(args)))\n".write(to: script, atomically: true, encoding: .utf8)
+        let (status, output) = try run([script.path, "a", "--flag"])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertEqual(output, "[\"a\", \"--flag\"] 4\n")
+        let (missingStatus, missing) = try run([folder.appendingPathComponent("none.scry").path])
+        XCTAssertEqual(missingStatus, 1)
+        XCTAssertTrue(missing.contains("IOError"), missing)
+        let (badStatus, bad) = try run(["notes.txt"])
+        XCTAssertNotEqual(badStatus, 0)
+        XCTAssertTrue(bad.contains("'notes.txt' is not a .scry script or a subcommand"), bad)
+    }
+
     func testThreadCountComesFromTheEnvironment() throws {
         XCTAssertTrue(try run([], environment: ["SCRY_THREADS": "1"]).1.contains("tensors: 1 threads"))
         XCTAssertTrue(try run([], environment: ["SCRY_THREADS": "3"]).1.contains("tensors: 3 threads"))
