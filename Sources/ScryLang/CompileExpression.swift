@@ -143,21 +143,42 @@ extension Compiler {
         let positional = try arguments.filter { $0.name == nil }.map { try expression($0.value) }
         let keywords = try arguments.compactMap { arg in try arg.name.map { ($0, try expression(arg.value)) } }
         let interpreter = self.interpreter
-        if keywords.isEmpty {
+        // Fast paths: a Scry function called with exactly its parameters, all in slots, gets
+        // them written straight into its frame (one closure per arity: no argument array).
+        func direct(_ target: Value, _ count: Int) -> ScryFunction? {
+            guard case .function(let callable) = target, let scry = callable.scryFunction,
+                  scry.code.parameterNames.count == count, scry.code.parametersAreSlots else { return nil }
+            return scry
+        }
+        if keywords.isEmpty && positional.count == 1 {
+            let a0 = positional[0]
             return { frame in
                 let target = try function(frame)
-                // Fast path: a Scry function called with exactly its parameters, all in slots.
-                if case .function(let callable) = target, let scry = callable.scryFunction,
-                   scry.code.parameterNames.count == positional.count, scry.code.parametersAreSlots {
+                if let scry = direct(target, 1) {
+                    let argument = try a0(frame)
                     let newFrame = scry.newFrame()
-                    for (i, argument) in positional.enumerated() {
-                        guard case .slot(let slot) = scry.code.parameterRefs[i] else { continue }
-                        newFrame.slots[slot] = try argument(frame)
-                    }
+                    newFrame.slots[0] = argument
                     return try interpreter.run(scry, newFrame)
                 }
-                return try interpreter.call(target, Arguments(try positional.map { try $0(frame) }))
+                return try interpreter.call(target, Arguments([try a0(frame)]))
             }
+        }
+        if keywords.isEmpty && positional.count == 2 {
+            let a0 = positional[0], a1 = positional[1]
+            return { frame in
+                let target = try function(frame)
+                if let scry = direct(target, 2) {
+                    let first = try a0(frame), second = try a1(frame)
+                    let newFrame = scry.newFrame()
+                    newFrame.slots[0] = first
+                    newFrame.slots[1] = second
+                    return try interpreter.run(scry, newFrame)
+                }
+                return try interpreter.call(target, Arguments([try a0(frame), try a1(frame)]))
+            }
+        }
+        if keywords.isEmpty {
+            return { frame in try interpreter.call(try function(frame), Arguments(try positional.map { try $0(frame) })) }
         }
         return { frame in
             let target = try function(frame)

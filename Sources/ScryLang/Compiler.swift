@@ -21,19 +21,27 @@ final class Compiler {
 
     // MARK: Statements
 
-    func block(_ statements: [Stmt]) throws -> ContiguousArray<StmtCode> {
-        ContiguousArray(try statements.map(statement))
+    /// One closure running the statements in order; a non-normal flow (break, continue,
+    /// return) ends it early. Closures are composed rather than kept in an array: function
+    /// values stored in generic containers are called through a reabstraction thunk.
+    func block(_ statements: [Stmt]) throws -> StmtCode {
+        Compiler.sequence(try statements.map(statement)[...])
     }
 
-    /// Runs a compiled block; a non-normal flow (break, continue, return) ends it early.
-    @inline(__always)
-    static func run(_ block: ContiguousArray<StmtCode>, _ frame: Frame) throws -> Flow {
-        for code in block {
-            let flow = try code(frame)
-            if case .normal = flow { continue }
-            return flow
+    /// Composes in a balanced tree, so that long cells do not make deep call chains.
+    private static func sequence(_ codes: ArraySlice<StmtCode>) -> StmtCode {
+        switch codes.count {
+        case 0: return { _ in .normal }
+        case 1: return codes[codes.startIndex]
+        default:
+            let middle = codes.startIndex + codes.count / 2
+            let first = sequence(codes[..<middle]), second = sequence(codes[middle...])
+            return { frame in
+                let flow = try first(frame)
+                if case .normal = flow { return try second(frame) }
+                return flow
+            }
         }
-        return .normal
     }
 
     func statement(_ statement: Stmt) throws -> StmtCode {
@@ -78,15 +86,13 @@ final class Compiler {
         case let .assign(target, op, value):
             return try assignment(target, op, value)
         case let .ifChain(branches, otherwise):
-            let compiled = try branches.map { (try expression($0.0), try block($0.1)) }
-            let fallback = try otherwise.map(block)
-            return { frame in
-                for (condition, body) in compiled where try condition(frame).isTruthy {
-                    return try Compiler.run(body, frame)
-                }
-                if let fallback { return try Compiler.run(fallback, frame) }
-                return .normal
+            // Folded from the last branch: each test falls through to the rest of the chain.
+            var chain: StmtCode = try otherwise.map(block) ?? { _ in .normal }
+            for (condition, body) in branches.reversed() {
+                let test = try expression(condition), then = try block(body), rest = chain
+                chain = { frame in try test(frame).isTruthy ? try then(frame) : try rest(frame) }
             }
+            return chain
         case let .whileLoop(condition, body):
             let test = try expression(condition)
             loopDepth += 1
@@ -95,7 +101,7 @@ final class Compiler {
             return { frame in
                 while try test(frame).isTruthy {
                     try Interrupt.check()
-                    switch try Compiler.run(compiled, frame) {
+                    switch try compiled(frame) {
                     case .breakLoop: return .normal
                     case .returned: return .returned
                     default: continue
@@ -130,10 +136,10 @@ final class Compiler {
             // Interrupted is not caught: Ctrl-C must stop `while true { try { … } catch { } }`.
             return { frame in
                 do {
-                    return try Compiler.run(compiledBody, frame)
+                    return try compiledBody(frame)
                 } catch let error as ScryError where error.name != .interrupted {
                     try bind?(frame, .host(ErrorObject(error)))
-                    return try Compiler.run(compiledHandler, frame)
+                    return try compiledHandler(frame)
                 }
             }
         case let .assert(condition, message):
@@ -166,7 +172,7 @@ final class Compiler {
                 try pair.0(frame, first)
                 try pair.1(frame, second)
             }
-            return try Compiler.run(compiled, frame)
+            return try compiled(frame)
         }
         return { frame in
             let iterable = try source(frame)

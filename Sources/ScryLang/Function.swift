@@ -49,19 +49,24 @@ final class FunctionCode {
     /// Where each parameter lives in a new frame.
     let parameterRefs: [VariableRef]
     let slotCount: Int, cellCount: Int
-    let body: ContiguousArray<StmtCode>
+    let body: StmtCode
     let sourceName: String
     let line: Int
 
     init(name: String, doc: String?, parameterNames: [String], parameterRefs: [VariableRef], slotCount: Int,
-         cellCount: Int, body: ContiguousArray<StmtCode>, sourceName: String, line: Int) {
+         cellCount: Int, body: @escaping StmtCode, sourceName: String, line: Int) {
         self.name = name; self.doc = doc; self.parameterNames = parameterNames; self.parameterRefs = parameterRefs
         self.slotCount = slotCount; self.cellCount = cellCount; self.body = body
         self.sourceName = sourceName; self.line = line
+        parametersAreSlots = parameterRefs.enumerated().allSatisfy { i, ref in
+            if case .slot(let slot) = ref { return slot == i }
+            return false
+        }
     }
 
-    /// True when every parameter is a plain slot, so calls can fill the frame directly.
-    lazy var parametersAreSlots: Bool = parameterRefs.allSatisfy { if case .slot = $0 { return true }; return false }
+    /// True when parameter i lives in slot i (no parameter is a closure cell), so calls can
+    /// fill the frame directly.
+    let parametersAreSlots: Bool
 
     /// Frames of finished calls, reused: a call then costs no allocation.
     var framePool: [Frame] = []

@@ -36,15 +36,16 @@ public final class Interpreter {
         let statements = try Parser.parse(source, name: name)
         let scope = Scope(module: globals, name: "<module>")
         let compiler = Compiler(interpreter: self, sourceName: name, scope: scope)
-        var codes = try compiler.block(statements)
+        var body = statements
         var last: ExprCode?
         if let final = statements.last, case .expression(let expr) = final.kind {
-            codes.removeLast()
+            body.removeLast()
             last = compiler.located(final.location.line, try compiler.expression(expr))
         }
+        let code = try compiler.block(body)
         let frame = Frame(slotCount: 0, cellCount: 0, free: [])
         callDepth = 0
-        for code in codes { _ = try code(frame) }
+        _ = try code(frame)
         return try last?(frame)
     }
 
@@ -74,9 +75,7 @@ public final class Interpreter {
         try Interrupt.check()
         do {
             var result = Value.nil
-            for code in function.code.body {
-                if case .returned = try code(frame) { result = frame.returnValue; break }
-            }
+            if case .returned = try function.code.body(frame) { result = frame.returnValue }
             function.recycle(frame)
             return result
         } catch var error as ScryError {

@@ -61,12 +61,13 @@ extension Tensor {
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         let shape = try broadcastShape(broadcastShape(condition.shape, a.shape, op: "where"), b.shape, op: "where")
         let mask = try condition.to(.bool)
-        let type = DType.promoted(a.dtype, b.dtype)
+        let type = a.dtype == b.dtype ? a.dtype : DType.promoted(a.dtype, b.dtype)
         let x = try a.to(type), y = try b.to(type)
         let out: Tensor
         switch type {
         case .float32: out = try selectKernel(Float.self, mask, x, y, shape: shape, dtype: type)
-        default: out = try selectKernel(Int64.self, mask, x, y, shape: shape, dtype: type)
+        case .int64: out = try selectKernel(Int64.self, mask, x, y, shape: shape, dtype: type)
+        case .bool: out = try selectKernel(UInt8.self, mask, x, y, shape: shape, dtype: type)
         }
         let (sa, sb) = (a.shape, b.shape)
         return record("where", out, [a, b]) { g in

@@ -48,7 +48,7 @@ extension Tensor {
         var values: [Double] = []
         var inferred = DType.bool
         let shape = try literal.flatten(into: &values, dtype: &inferred)
-        try self.init(flat: values, shape: shape, dtype: dtype ?? inferred)
+        try self.init(flat: values, shape: shape, dtype: dtype ?? (values.isEmpty ? .float32 : inferred))
     }
 
     /// A tensor of `shape` from row-major `values`, whose count must match.
@@ -94,6 +94,16 @@ extension Tensor {
         boolPointer[0] = value ? 1 : 0
     }
 
+    /// Writes `value(i)` into element i of a fresh contiguous tensor.
+    func fill(_ value: (Int) -> Double) {
+        let n = count
+        switch dtype {
+        case .float32: for i in 0..<n { floatPointer[i] = Float(value(i)) }
+        case .int64: for i in 0..<n { int64Pointer[i] = DType.saturatingInt64(value(i)) }
+        case .bool: for i in 0..<n { boolPointer[i] = value(i) != 0 ? 1 : 0 }
+        }
+    }
+
     /// A tensor of `shape` with every element `value`.
     public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) throws -> Tensor {
         let result = try Tensor(uninitialized: shape, dtype: dtype)
@@ -124,19 +134,20 @@ extension Tensor {
         guard steps <= Double(1 << 40) else {
             throw TensorError.invalidArgument(op: "arange", "\(steps) elements is too many")
         }
-        let count = Swift.max(0, Int(steps))
+        let count = steps > 0 ? Int(steps) : 0
         let integral = [start, end, step].allSatisfy { $0 == $0.rounded() }
-        let values = (0..<count).map { start + Double($0) * step }
-        return try Tensor(flat: values, shape: [count], dtype: dtype ?? (integral ? .int64 : .float32))
+        let result = try Tensor(uninitialized: [count], dtype: dtype ?? (integral ? .int64 : .float32))
+        result.fill { start + Double($0) * step }
+        return result
     }
 
     /// `count` evenly spaced float32 values from `start` to `end` inclusive.
     public static func linspace(_ start: Double, _ end: Double, count: Int) throws -> Tensor {
         guard count >= 0 else { throw TensorError.invalidArgument(op: "linspace", "count must be non-negative, got \(count)") }
-        try checkShape([count], op: "linspace")
         let step = count > 1 ? (end - start) / Double(count - 1) : 0
-        return try Tensor(flat: (0..<count).map { $0 == count - 1 && count > 1 ? end : start + Double($0) * step },
-                          shape: [count])
+        let result = try Tensor(uninitialized: [count], dtype: .float32)
+        result.fill { $0 == count - 1 && count > 1 ? end : start + Double($0) * step }
+        return result
     }
 
     /// The `n`×`m` identity matrix (m defaults to n).

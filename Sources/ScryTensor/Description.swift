@@ -9,6 +9,7 @@ extension Tensor: CustomStringConvertible {
 
     /// The values alone, NumPy style: `[[1.0000, 2.0000], [3.0000, 4.0000]]` over several lines.
     public func valuesDescription(edgeItems: Int = 3, threshold: Int = 1000) -> String {
+        let edgeItems = Swift.max(edgeItems, 1)
         let summarize = count > threshold
         var width = 0
         var texts: [Int: String] = [:]
@@ -20,7 +21,8 @@ extension Tensor: CustomStringConvertible {
             }
         }
         visit(0, offset) { position in
-            let text = format(value(atOffset: position))
+            let text = dtype == .int64 ? String(storage.base.assumingMemoryBound(to: Int64.self)[position])
+                                       : format(value(atOffset: position))
             texts[position] = text
             width = Swift.max(width, text.count)
         }
@@ -51,7 +53,7 @@ extension Tensor: CustomStringConvertible {
     private func format(_ value: Double) -> String {
         switch dtype {
         case .bool: return value != 0 ? "true" : "false"
-        case .int64: return String(Int64(value))
+        case .int64: return String(DType.saturatingInt64(value))
         case .float32:
             if value.isNaN { return "nan" }
             if value.isInfinite { return value < 0 ? "-inf" : "inf" }

@@ -65,7 +65,7 @@ extension Tensor {
     /// Python's slice resolution: (first position, element count, step).
     static func resolveSlice(_ start: Int?, _ stop: Int?, _ step: Int?, size: Int, axis: Int) throws -> (Int, Int, Int) {
         let by = step ?? 1
-        guard by != 0 else { throw TensorError.invalidArgument(op: "index", "slice step cannot be zero (axis \(axis))") }
+        guard by != 0 && by != .min else { throw TensorError.invalidArgument(op: "index", "slice step cannot be zero (axis \(axis))") }
         func clampPosition(_ value: Int?, default fallback: Int) -> Int {
             guard var v = value else { return fallback }
             if v < 0 { v += size }
@@ -73,7 +73,8 @@ extension Tensor {
         }
         let first = clampPosition(start, default: by > 0 ? 0 : size - 1)
         let end = clampPosition(stop, default: by > 0 ? size : -1)
-        let length = by > 0 ? Swift.max(0, (end - first + by - 1) / by) : Swift.max(0, (first - end - by - 1) / -by)
+        // Written so that no intermediate overflows, whatever the step.
+        let length = by > 0 ? (end > first ? (end - first - 1) / by + 1 : 0) : (first > end ? (first - end - 1) / -by + 1 : 0)
         return (first, length, by)
     }
 
@@ -102,7 +103,8 @@ extension Tensor {
         guard indices.dtype == .int64, indices.rank <= 1 else {
             throw TensorError.dtypeMismatch(op: "index_select", "indices must be an int64 tensor of rank 0 or 1, got \(indices.dtype) of shape \(shapeString(indices.shape))")
         }
-        let picks = indices.scalars().map { Int($0) }
+        let flatIndices = try indices.materialized()
+        let picks = (0..<flatIndices.count).map { Int(flatIndices.int64Pointer[$0]) }
         let size = shape[a]
         let resolved = try picks.map { i -> Int in
             let r = i < 0 ? i + size : i

@@ -11,7 +11,13 @@ extension Tensor {
             }
         }
         var outShape = first.shape
-        outShape[a] = tensors.reduce(0) { $0 + $1.shape[a] }
+        outShape[a] = 0
+        for t in tensors {
+            let (total, overflow) = outShape[a].addingReportingOverflow(t.shape[a])
+            if overflow { throw TensorError.invalidArgument(op: "concat", "the joined axis would be too large") }
+            outShape[a] = total
+        }
+        try checkShape(outShape, op: "concat")
         let result = try Tensor(uninitialized: outShape, dtype: type)
         var position = 0
         var sizes: [Int] = []
@@ -38,7 +44,12 @@ extension Tensor {
     /// Cuts into pieces of the given sizes along `axis` (views); the sizes must add up.
     public func split(sizes: [Int], axis: Int = 0) throws -> [Tensor] {
         let a = try Tensor.normalizeAxis(axis, rank: rank, op: "split")
-        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[a] else {
+        var total = 0, overflow = false
+        for size in sizes {
+            let (sum, o) = total.addingReportingOverflow(size)
+            total = sum; overflow = overflow || o
+        }
+        guard sizes.allSatisfy({ $0 >= 0 }), !overflow, total == shape[a] else {
             throw TensorError.invalidArgument(op: "split", "sizes \(shapeString(sizes)) do not add up to \(shape[a]), the size of axis \(a)")
         }
         var start = 0
@@ -53,8 +64,10 @@ extension Tensor {
     /// Cuts into `parts` pieces along `axis`, as equal as possible (the first ones larger).
     public func split(parts: Int, axis: Int = 0) throws -> [Tensor] {
         let a = try Tensor.normalizeAxis(axis, rank: rank, op: "split")
-        guard parts > 0 else { throw TensorError.invalidArgument(op: "split", "parts must be positive, got \(parts)") }
         let size = shape[a]
+        guard parts > 0 && parts <= Swift.max(size, 1) else {
+            throw TensorError.invalidArgument(op: "split", "parts must be between 1 and the axis size \(size), got \(parts)")
+        }
         return try split(sizes: (0..<parts).map { size / parts + ($0 < size % parts ? 1 : 0) }, axis: a)
     }
 }

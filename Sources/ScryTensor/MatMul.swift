@@ -31,6 +31,9 @@ extension Tensor {
         } else if m > 0 && n > 0 {
             let x = try blasReady(a), y = try blasReady(b)
             let (transA, lda) = blasLayout(x)!, (transB, ldb) = blasLayout(y)!
+            guard [m, n, k, lda, ldb].allSatisfy({ $0 <= Int(Int32.max) }) else {
+                throw TensorError.invalidArgument(op: "matmul", "matrices with more than \(Int32.max) rows, columns or row stride exceed BLAS's 32-bit sizes")
+            }
             let aStrides = broadcastBatchStrides(x, batch), bStrides = broadcastBatchStrides(y, batch)
             let batches = batch.reduce(1, *)
             for i in 0..<batches {

@@ -9,7 +9,12 @@ extension Tensor {
             throw TensorError.invalidArgument(op: "pad", "padding widths must be non-negative (axis \(bad): \(widths[bad]))")
         }
         let all = widths + [(before: Int, after: Int)](repeating: (0, 0), count: rank - widths.count)
-        let outShape = shape.indices.map { shape[$0] + all[$0].before + all[$0].after }
+        let outShape = try shape.indices.map { axis in
+            let (partial, o1) = shape[axis].addingReportingOverflow(all[axis].before)
+            let (total, o2) = partial.addingReportingOverflow(all[axis].after)
+            if o1 || o2 { throw TensorError.invalidArgument(op: "pad", "padding of axis \(axis) is too large") }
+            return total
+        }
         let result = try Tensor.full(outShape, value, dtype: dtype)
         let interior = shape.indices.map { TensorIndex.slice(start: all[$0].before, stop: all[$0].before + shape[$0], step: 1) }
         copyElements(into: try result.index(interior))
@@ -26,11 +31,25 @@ extension Tensor {
             throw TensorError.invalidArgument(op: "repeat", "counts must be non-negative, got \(bad)")
         }
         var result = try reshape([Int](repeating: 1, count: counts.count - rank) + shape)
-        if counts.contains(0) {
-            return try Tensor.zeros(zip(counts, result.shape).map { $0 * $1 }, dtype: dtype)
+        let outShape = try zip(counts, result.shape).map { count, size in
+            let (total, overflow) = count.multipliedReportingOverflow(by: size)
+            if overflow { throw TensorError.invalidArgument(op: "repeat", "counts \(shapeString(counts)) make a tensor too large") }
+            return total
         }
+        try Tensor.checkShape(outShape, op: "repeat")
+        if outShape.contains(0) { return try Tensor.zeros(outShape, dtype: dtype) }
+        // Probe for the memory first: the doubling below reaches the size step by step.
+        _ = try Storage.allocate(byteCount: outShape.reduce(1, *) * dtype.byteSize * 2)
+        // Tiling by doubling: log2(count) concatenations per axis, whatever the count.
         for (axis, count) in counts.enumerated() where count > 1 {
-            result = try Tensor.concat([Tensor](repeating: result, count: count), axis: axis)
+            var parts: [Tensor] = []
+            var piece = result, remaining = count
+            while remaining > 0 {
+                if remaining & 1 == 1 { parts.append(piece) }
+                remaining >>= 1
+                if remaining > 0 { piece = try Tensor.concat([piece, piece], axis: axis) }
+            }
+            result = parts.count == 1 ? parts[0] : try Tensor.concat(parts, axis: axis)
         }
         return result
     }

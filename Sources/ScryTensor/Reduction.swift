@@ -190,8 +190,8 @@ extension Tensor {
             throw TensorError.invalidArgument(op: op, "cannot reduce over axis \(empty) of size 0")
         }
         if dtype != .float32 {
-            // Integers up to 2^24 survive the round trip exactly; indices and labels do.
-            return try to(.float32).extreme(resolved, keepDims: keepDims, largest: largest, op: op).to(dtype)
+            let (values, _) = try integerExtremes(resolved, keepDims: keepDims, largest: largest)
+            return try values.to(dtype)
         }
         let layout = try ReductionLayout(self, axes: resolved)
         let result = try Tensor(uninitialized: keepDims ? layout.keptShape : layout.droppedShape, dtype: .float32)
@@ -242,8 +242,10 @@ extension Tensor {
         guard shape[resolved] > 0 else {
             throw TensorError.invalidArgument(op: op, "cannot reduce over axis \(resolved) of size 0")
         }
-        let values = try to(.float32)
-        let layout = try ReductionLayout(values, axes: [resolved])
+        if dtype != .float32 {
+            return try integerExtremes([resolved], keepDims: keepDims, largest: largest).indices
+        }
+        let layout = try ReductionLayout(self, axes: [resolved])
         let result = try Tensor(uninitialized: keepDims ? layout.keptShape : layout.droppedShape, dtype: .int64)
         let x = layout.source.floatPointer, out = result.int64Pointer
         let (outer, reduced, inner) = (layout.outer, layout.reduced, layout.inner)
@@ -264,6 +266,29 @@ extension Tensor {
             }
         }
         return result
+    }
+
+    /// Exact extremes of an integer or bool tensor over `axes`, with their positions within
+    /// the reduced block (the first on ties).
+    private func integerExtremes(_ axes: [Int], keepDims: Bool, largest: Bool) throws -> (values: Tensor, indices: Tensor) {
+        let layout = try ReductionLayout(to(.int64), axes: axes)
+        let shape = keepDims ? layout.keptShape : layout.droppedShape
+        let values = try Tensor(uninitialized: shape, dtype: .int64), indices = try Tensor(uninitialized: shape, dtype: .int64)
+        let x = layout.source.int64Pointer
+        let (outer, reduced, inner) = (layout.outer, layout.reduced, layout.inner)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let base = x + o * reduced * inner + i
+                var best = base[0], bestIndex = 0
+                for r in 1..<Swift.max(reduced, 1) {
+                    let v = base[r * inner]
+                    if largest ? v > best : v < best { best = v; bestIndex = r }
+                }
+                values.int64Pointer[o * inner + i] = best
+                indices.int64Pointer[o * inner + i] = Int64(bestIndex)
+            }
+        }
+        return (values, indices)
     }
 
     /// Variance over `axes` with `correction` subtracted from the count (1: the unbiased

@@ -21,7 +21,7 @@ public enum Threads {
 
     /// Sets the thread count for OpenBLAS and for Scry's own loops.
     public static func set(_ threads: Int) {
-        let n = max(1, threads)
+        let n = min(max(1, threads), 1024)
         current.store(n, ordering: .relaxed)
         openblas_set_num_threads(Int32(n))
     }

@@ -135,11 +135,14 @@ extension Tensor {
         if let low, let high, low > high {
             throw TensorError.invalidArgument(op: "clamp", "min (\(low)) is greater than max (\(high))")
         }
+        if low?.isNaN == true || high?.isNaN == true {
+            throw TensorError.invalidArgument(op: "clamp", "bounds must not be NaN")
+        }
         let op = ClampOp(low: Float(low ?? -.infinity), high: Float(high ?? .infinity))
         if dtype != .float32 {
             var result = self
-            if let low { result = try result.maximum(Tensor(scalar: Int64(low.rounded(.up)))) }
-            if let high { result = try result.minimum(Tensor(scalar: Int64(high.rounded(.down)))) }
+            if let low { result = try result.maximum(Tensor(scalar: DType.saturatingInt64(low.rounded(.up)))) }
+            if let high { result = try result.minimum(Tensor(scalar: DType.saturatingInt64(high.rounded(.down)))) }
             return result
         }
         return try unary("clamp", op) { x, _ in

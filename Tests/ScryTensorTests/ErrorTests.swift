@@ -75,6 +75,40 @@ final class ErrorTests: XCTestCase {
         assertTensorError("repeat", "counts") { try Tensor.zeros([2, 2]).repeat([2]) }
         assertTensorError("norm", "p must be positive") { try Tensor.zeros([2]).norm(p: 0) }
         assertTensorError("concat", "at least one") { try Tensor.concat([]) }
-        assertTensorError("split", "parts must be positive") { try Tensor.zeros([2]).split(parts: 0) }
+        assertTensorError("split", "parts must be between 1") { try Tensor.zeros([2]).split(parts: 0) }
+    }
+}
+
+/// Inputs found by review that once overflowed sizes, trapped or lost precision.
+final class HardenedInputTests: XCTestCase {
+    func testSizeOverflowsAreErrors() throws {
+        assertTensorError("pad", "too large") { try Tensor.zeros([1000]).pad([(before: Int.max, after: Int.max - 998)]) }
+        assertTensorError("repeat") { try Tensor([1.0]).expand([1 << 62]).repeat([4]) }
+        assertTensorError("cannot allocate") { try Tensor([1.0]).repeat([1 << 40]) }
+        assertTensorError("split", "do not add up") { try Tensor.zeros([5]).split(sizes: [Int.max, Int.max, 7]) }
+        assertTensorError("split", "between 1 and the axis size") { try Tensor.zeros([5]).split(parts: 1 << 40) }
+        assertTensorError("arange", "too many") { try Tensor.arange(0, 1e13) }
+        XCTAssertEqual(try Tensor.arange(1e308, -1e308).count, 0)
+        assertTensorError("index_select", "index 9223372036854775807") { try Tensor.zeros([2]).indexSelect(axis: 0, indices: Tensor(scalar: Int64.max)) }
+        assertTensorError("clamp", "NaN") { try Tensor([1, 2]).clamp(min: .nan) }
+    }
+
+    func testRepeatByDoublingMatchesTiling() throws {
+        let x = try Tensor([[1, 2]])
+        XCTAssertEqual(try x.repeat([3, 5]).shape, [3, 10])
+        XCTAssertEqual(try x.repeat([1, 3]).scalars(), [1, 2, 1, 2, 1, 2])
+        XCTAssertEqual(try x.repeat([2, 0]).shape, [2, 0])
+    }
+
+    func testIntegersStayExact() throws {
+        XCTAssertEqual(try Tensor([16_777_217]).max().scalars(), [16_777_217])
+        XCTAssertEqual(try Tensor([16_777_216, 16_777_217]).argmax().item(), 1)
+        XCTAssertEqual(try Tensor([[3, 9], [7, 1]]).min(axes: [1]).scalars(), [3, 1])
+        XCTAssertEqual(try Tensor([true, false]).max().dtype, .bool)
+        XCTAssertEqual(try Tensor([1, 2]).clamp(max: 1e19).scalars(), [1, 2])
+        XCTAssertEqual(Tensor(scalar: Int64.max).valuesDescription(), "9223372036854775807")
+        XCTAssertEqual(try Tensor.where(Tensor([true, false]), Tensor([true, true]), Tensor([false, false])).dtype, .bool)
+        XCTAssertEqual(try Tensor([Double]()).dtype, .float32)
+        XCTAssertEqual(try Tensor([1.0, 2.0, 3.0]).index([.slice(start: nil, stop: nil, step: Int.max)]).shape, [1])
     }
 }
