@@ -37,7 +37,7 @@ extension Compiler {
                 return x.isTruthy ? x : try right(frame)
             }
         case let .binary(op, a, b):
-            return binary(op, try expression(a), try expression(b))
+            return binary(op, try operand(a), try operand(b))
         case let .range(a, b, closed):
             let low = try expression(a), high = try expression(b)
             return { frame in
@@ -63,12 +63,13 @@ extension Compiler {
         }
     }
 
-    /// Binary operators, with the int and float cases inline (the loops' hot path).
-    private func binary(_ op: String, _ left: @escaping ExprCode, _ right: @escaping ExprCode) -> ExprCode {
+    /// Binary operators, with the int and float cases inline (the loops' hot path) and their
+    /// operands fetched without a closure call when they are variables or constants.
+    private func binary(_ op: String, _ left: Operand, _ right: Operand) -> ExprCode {
         switch op {
         case "+":
             return { frame in
-                let a = try left(frame), b = try right(frame)
+                let a = try left.value(frame), b = try right.value(frame)
                 if case .int(let x) = a, case .int(let y) = b {
                     let (r, o) = x.addingReportingOverflow(y)
                     if !o { return .int(r) }
@@ -78,7 +79,7 @@ extension Compiler {
             }
         case "-":
             return { frame in
-                let a = try left(frame), b = try right(frame)
+                let a = try left.value(frame), b = try right.value(frame)
                 if case .int(let x) = a, case .int(let y) = b {
                     let (r, o) = x.subtractingReportingOverflow(y)
                     if !o { return .int(r) }
@@ -88,7 +89,7 @@ extension Compiler {
             }
         case "*":
             return { frame in
-                let a = try left(frame), b = try right(frame)
+                let a = try left.value(frame), b = try right.value(frame)
                 if case .int(let x) = a, case .int(let y) = b {
                     let (r, o) = x.multipliedReportingOverflow(by: y)
                     if !o { return .int(r) }
@@ -96,21 +97,40 @@ extension Compiler {
                 if case .float(let x) = a, case .float(let y) = b { return .float(x * y) }
                 return try Operators.binary(op, a, b)
             }
-        case "<":
-            return { frame in
-                let a = try left(frame), b = try right(frame)
-                if case .int(let x) = a, case .int(let y) = b { return .bool(x < y) }
-                return try Operators.binary(op, a, b)
+        case "<", "<=", ">", ">=", "==", "!=":
+            let comparison: (Int, Int) -> Bool
+            switch op {
+            case "<": comparison = (<)
+            case "<=": comparison = (<=)
+            case ">": comparison = (>)
+            case ">=": comparison = (>=)
+            case "==": comparison = (==)
+            default: comparison = (!=)
             }
-        case "==":
             return { frame in
-                let a = try left(frame), b = try right(frame)
-                if case .int(let x) = a, case .int(let y) = b { return .bool(x == y) }
+                let a = try left.value(frame), b = try right.value(frame)
+                if case .int(let x) = a, case .int(let y) = b { return .bool(comparison(x, y)) }
                 return try Operators.binary(op, a, b)
             }
         default:
-            return { frame in try Operators.binary(op, try left(frame), try right(frame)) }
+            return { frame in try Operators.binary(op, try left.value(frame), try right.value(frame)) }
         }
+    }
+
+    /// An operand: a local slot or a constant is read in place; anything else is a closure.
+    func operand(_ expr: Expr) throws -> Operand {
+        switch expr.kind {
+        case .int(let v): return .constant(.int(v))
+        case .float(let v): return .constant(.float(v))
+        case .name(let name):
+            switch scope.resolve(name) {
+            case .slot(let i): return .slot(i, name)
+            case .global(let i): return .global(i, interpreter)
+            default: break
+            }
+        default: break
+        }
+        return .code(try expression(expr))
     }
 
     func subscripts(_ items: [Subscript]) throws -> (Frame) throws -> [SubscriptValue] {
@@ -139,7 +159,7 @@ extension Compiler {
     }
 
     private func call(_ callee: Expr, _ arguments: [Argument]) throws -> ExprCode {
-        let function = try expression(callee)
+        let function = try operand(callee)
         let positional = try arguments.filter { $0.name == nil }.map { try expression($0.value) }
         let keywords = try arguments.compactMap { arg in try arg.name.map { ($0, try expression(arg.value)) } }
         let interpreter = self.interpreter
@@ -153,7 +173,7 @@ extension Compiler {
         if keywords.isEmpty && positional.count == 1 {
             let a0 = positional[0]
             return { frame in
-                let target = try function(frame)
+                let target = try function.value(frame)
                 if let scry = direct(target, 1) {
                     let argument = try a0(frame)
                     let newFrame = scry.newFrame()
@@ -166,7 +186,7 @@ extension Compiler {
         if keywords.isEmpty && positional.count == 2 {
             let a0 = positional[0], a1 = positional[1]
             return { frame in
-                let target = try function(frame)
+                let target = try function.value(frame)
                 if let scry = direct(target, 2) {
                     let first = try a0(frame), second = try a1(frame)
                     let newFrame = scry.newFrame()
@@ -178,10 +198,10 @@ extension Compiler {
             }
         }
         if keywords.isEmpty {
-            return { frame in try interpreter.call(try function(frame), Arguments(try positional.map { try $0(frame) })) }
+            return { frame in try interpreter.call(try function.value(frame), Arguments(try positional.map { try $0(frame) })) }
         }
         return { frame in
-            let target = try function(frame)
+            let target = try function.value(frame)
             let args = Arguments(try positional.map { try $0(frame) },
                                  keywords: try keywords.map { (name: $0.0, value: try $0.1(frame)) })
             return try interpreter.call(target, args)
@@ -232,6 +252,30 @@ extension Compiler {
                 out += try spec.map { try FormatSpec.format(value, $0) } ?? value.printed
             }
             return .string(out)
+        }
+    }
+}
+
+/// How compiled code reaches an operand.
+enum Operand {
+    case slot(Int, String)
+    case global(Int, Interpreter)
+    case constant(Value)
+    case code(ExprCode)
+
+    @inline(__always)
+    func value(_ frame: Frame) throws -> Value {
+        switch self {
+        case let .slot(i, name):
+            guard let v = frame.slots[i] else {
+                throw ScryError(.nameError, "local variable '\(name)' is used before it is assigned")
+            }
+            return v
+        case let .global(i, interpreter):
+            if let v = interpreter.globals.values[i] { return v }
+            return try interpreter.missingGlobal(i)
+        case .constant(let v): return v
+        case .code(let code): return try code(frame)
         }
     }
 }

@@ -22,60 +22,44 @@ final class Compiler {
     // MARK: Statements
 
     /// One closure running the statements in order; a non-normal flow (break, continue,
-    /// return) ends it early. Closures are composed rather than kept in an array: function
-    /// values stored in generic containers are called through a reabstraction thunk.
+    /// return) ends it early. Each statement first records its line in the frame, which is
+    /// where a traceback reads it. Closures are composed rather than kept in an array (one
+    /// taken out of an array is called through a reabstraction thunk), in a balanced tree so
+    /// that long cells do not make deep call chains.
     func block(_ statements: [Stmt]) throws -> StmtCode {
-        Compiler.sequence(try statements.map(statement)[...])
+        try sequence(statements[...])
     }
 
-    /// Composes in a balanced tree, so that long cells do not make deep call chains.
-    private static func sequence(_ codes: ArraySlice<StmtCode>) -> StmtCode {
-        switch codes.count {
-        case 0: return { _ in .normal }
-        case 1: return codes[codes.startIndex]
+    private func sequence(_ statements: ArraySlice<Stmt>) throws -> StmtCode {
+        let start = statements.startIndex
+        switch statements.count {
+        case 0:
+            return { _ in .normal }
+        case 1:
+            let body = try statementBody(statements[start]), line = statements[start].location.line
+            return { frame in
+                frame.line = line
+                return try body(frame)
+            }
+        case 2:
+            let first = try statementBody(statements[start]), firstLine = statements[start].location.line
+            let second = try statementBody(statements[start + 1]), secondLine = statements[start + 1].location.line
+            return { frame in
+                frame.line = firstLine
+                let flow = try first(frame)
+                guard case .normal = flow else { return flow }
+                frame.line = secondLine
+                return try second(frame)
+            }
         default:
-            let middle = codes.startIndex + codes.count / 2
-            let first = sequence(codes[..<middle]), second = sequence(codes[middle...])
+            let middle = start + statements.count / 2
+            let first = try sequence(statements[..<middle]), second = try sequence(statements[middle...])
             return { frame in
                 let flow = try first(frame)
                 if case .normal = flow { return try second(frame) }
                 return flow
             }
         }
-    }
-
-    func statement(_ statement: Stmt) throws -> StmtCode {
-        located(statement.location.line, try statementBody(statement))
-    }
-
-    /// Wraps code so that an error records where it arose (once, in the frame it arose in),
-    /// and host errors become Scry errors with their message intact. (Two copies rather than
-    /// one generic function: a generic wrapper costs a reabstraction thunk on every call.)
-    func located(_ line: Int, _ code: @escaping StmtCode) -> StmtCode {
-        let (entry, convert) = errorContext(line)
-        return { frame in
-            do { return try code(frame) } catch { throw convert(error, entry) }
-        }
-    }
-
-    func located(_ line: Int, _ code: @escaping ExprCode) -> ExprCode {
-        let (entry, convert) = errorContext(line)
-        return { frame in
-            do { return try code(frame) } catch { throw convert(error, entry) }
-        }
-    }
-
-    private func errorContext(_ line: Int) -> (TraceEntry, (Error, TraceEntry) -> ScryError) {
-        let entry = TraceEntry(function: scope.functionName, source: sourceName, line: line)
-        let interpreter = self.interpreter
-        return (entry, { error, entry in
-            var scryError = (error as? ScryError) ?? interpreter.hostErrorConverter(error)
-            if !scryError.located {
-                scryError.trace.append(entry)
-                scryError.located = true
-            }
-            return scryError
-        })
     }
 
     private func statementBody(_ statement: Stmt) throws -> StmtCode {
@@ -134,11 +118,14 @@ final class Compiler {
             let bind = errorName.map { self.store(scope.resolve($0), name: $0) }
             let compiledHandler = try block(handler)
             // Interrupted is not caught: Ctrl-C must stop `while true { try { … } catch { } }`.
+            let interpreter = self.interpreter
             return { frame in
                 do {
                     return try compiledBody(frame)
-                } catch let error as ScryError where error.name != .interrupted {
-                    try bind?(frame, .host(ErrorObject(error)))
+                } catch {
+                    let caught = (error as? ScryError) ?? interpreter.hostErrorConverter(error)
+                    if caught.name == .interrupted { throw caught }
+                    try bind?(frame, .host(ErrorObject(caught)))
                     return try compiledHandler(frame)
                 }
             }

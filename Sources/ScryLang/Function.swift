@@ -12,6 +12,8 @@ final class Frame {
     var cells: ContiguousArray<Cell>
     var free: ContiguousArray<Cell>
     var returnValue: Value = .nil
+    /// The line of the statement running in this frame, for tracebacks.
+    var line = 0
 
     init(slotCount: Int, cellCount: Int, free: ContiguousArray<Cell>) {
         self.slotCount = slotCount

@@ -37,16 +37,22 @@ public final class Interpreter {
         let scope = Scope(module: globals, name: "<module>")
         let compiler = Compiler(interpreter: self, sourceName: name, scope: scope)
         var body = statements
-        var last: ExprCode?
+        var last: (code: ExprCode, line: Int)?
         if let final = statements.last, case .expression(let expr) = final.kind {
             body.removeLast()
-            last = compiler.located(final.location.line, try compiler.expression(expr))
+            last = (try compiler.expression(expr), final.location.line)
         }
         let code = try compiler.block(body)
         let frame = Frame(slotCount: 0, cellCount: 0, free: [])
         callDepth = 0
-        _ = try code(frame)
-        return try last?(frame)
+        do {
+            _ = try code(frame)
+            guard let last else { return nil }
+            frame.line = last.line
+            return try last.code(frame)
+        } catch {
+            throw traced(error, TraceEntry(function: "<module>", source: name, line: frame.line))
+        }
     }
 
     /// Calls any callable value with arguments.
@@ -78,11 +84,17 @@ public final class Interpreter {
             if case .returned = try function.code.body(frame) { result = frame.returnValue }
             function.recycle(frame)
             return result
-        } catch var error as ScryError {
-            // The caller's statement adds its own traceback line.
-            error.located = false
-            throw error
+        } catch {
+            throw traced(error, TraceEntry(function: function.name, source: function.code.sourceName, line: frame.line))
         }
+    }
+
+    /// The error as a Scry error (host errors converted, messages kept) with one more
+    /// traceback line: each frame adds its own as the error passes through it.
+    func traced(_ error: Error, _ entry: TraceEntry) -> ScryError {
+        var scryError = (error as? ScryError) ?? hostErrorConverter(error)
+        if scryError.name != .syntaxError { scryError.trace.append(entry) }
+        return scryError
     }
 
     /// A global read before any assignment: the prelude may define it; otherwise NameError.

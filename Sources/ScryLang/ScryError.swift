@@ -33,8 +33,6 @@ public struct ScryError: Error, Sendable, CustomStringConvertible {
     /// A syntax error found at the end of the input: more input may complete it (the REPL's
     /// rule for asking for another line).
     public var isAtEndOfInput = false
-    /// True once the frame where the error arose has recorded its line.
-    var located = false
 
     public init(_ name: ErrorName, _ message: String) {
         self.name = name
