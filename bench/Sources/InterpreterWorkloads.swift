@@ -29,15 +29,8 @@ func benchInterpreter() throws {
                 return try medianSeconds { try interpreter.execute(call, name: name) }
             }
         }.get()
-        var fields: [String: Any] = ["workload": name, "seconds": rounded(seconds)]
-        if let peerSeconds = peer[name]?["seconds"] as? Double {
-            fields["peer"] = peer[name]?["peer"] ?? "cpython"
-            fields["peer_seconds"] = rounded(peerSeconds)
-            fields["ratio"] = rounded(peerSeconds / seconds)
-        } else {
-            fields["peer"] = "python3 not available: no ratio"
-        }
-        emit(fields)
+        emit(comparing(["workload": name, "seconds": rounded(seconds)], with: peer[name],
+                       missing: "python3 not available: no ratio"))
     }
     emit(["workload": "startup", "seconds": rounded(try startupSeconds()), "goal_seconds": 0.05,
           "what": "scry -e '1+1', whole process, prelude included"])

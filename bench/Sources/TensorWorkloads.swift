@@ -40,15 +40,8 @@ func benchTensors() throws {
     ]
     for (name, body) in workloads {
         let seconds = try medianSeconds { _ = try body() }
-        var fields: [String: Any] = ["workload": name, "seconds": rounded(seconds), "threads": Threads.count]
-        if let peerSeconds = peer[name]?["seconds"] as? Double {
-            fields["peer"] = peer[name]?["peer"] ?? "numpy"
-            fields["peer_seconds"] = rounded(peerSeconds)
-            fields["ratio"] = rounded(peerSeconds / seconds)
-        } else {
-            fields["peer"] = "numpy not available: no ratio"
-        }
-        emit(fields)
+        emit(comparing(["workload": name, "seconds": rounded(seconds), "threads": Threads.count], with: peer[name],
+                       missing: "numpy not available: no ratio"))
     }
 }
 

@@ -25,3 +25,16 @@ func rounded(_ x: Double) -> Double {
     let scale = pow(10, 3 - floor(log10(abs(x))))
     return (x * scale).rounded() / scale
 }
+
+/// Adds the peer's time and the ratio peer/Scry to a workload's fields (or says why not).
+func comparing(_ fields: [String: Any], with peer: [String: Any]?, missing: String) -> [String: Any] {
+    var result = fields
+    guard let peerSeconds = peer?["seconds"] as? Double, let seconds = fields["seconds"] as? Double else {
+        result["peer"] = missing
+        return result
+    }
+    result["peer"] = peer?["peer"] ?? "peer"
+    result["peer_seconds"] = rounded(peerSeconds)
+    result["ratio"] = rounded(peerSeconds / seconds)
+    return result
+}

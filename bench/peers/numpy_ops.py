@@ -5,9 +5,9 @@ Prints one JSON line per workload: {"workload": NAME, "seconds": MEDIAN}. Same i
 rule (median of 5 runs after 2 warm-ups) as bench/Sources/TensorWorkloads.swift.
 """
 import json
-import time
 
 import numpy as np
+from timing import median_seconds
 
 N = 16 * 1024 * 1024
 rng = np.random.default_rng(0)
@@ -28,18 +28,6 @@ workloads = {
     "sum_columns_16m": lambda: m.sum(axis=0),
     "max_16m": lambda: a.max(),
 }
-
-
-def median_seconds(fn, warmup=2, runs=5):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[runs // 2]
-
 
 for name, fn in workloads.items():
     print(json.dumps({"workload": name, "seconds": median_seconds(fn), "peer": "numpy " + np.__version__}), flush=True)

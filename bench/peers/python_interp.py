@@ -3,7 +3,8 @@
 bench/Sources/InterpreterWorkloads.swift): median of 5 runs after 2 warm-ups."""
 import json
 import platform
-import time
+
+from timing import median_seconds
 
 
 def interp_loop():
@@ -17,18 +18,6 @@ def fib(n):
     if n < 2:
         return n
     return fib(n - 1) + fib(n - 2)
-
-
-def median_seconds(fn, warmup=2, runs=5):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[runs // 2]
-
 
 peer = "cpython " + platform.python_version()
 print(json.dumps({"workload": "interp_loop", "seconds": median_seconds(interp_loop), "peer": peer}), flush=True)
