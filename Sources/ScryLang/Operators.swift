@@ -133,8 +133,10 @@ enum Operators {
         throw ScryError(.typeError, "bad operand type for unary -: \(a.typeName)")
     }
 
-    /// Structural equality; numbers compare by value across int and float.
-    static func equal(_ a: Value, _ b: Value) -> Bool {
+    /// Structural equality; numbers compare by value across int and float. Containers nested
+    /// deeper than 500 levels (cycles) compare unequal rather than recursing forever.
+    static func equal(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
+        if depth > 500 { return false }
         switch (a, b) {
         case (.nil, .nil): return true
         case let (.bool(x), .bool(y)): return x == y
@@ -143,9 +145,9 @@ enum Operators {
         case let (.int(x), .float(y)), let (.float(y), .int(x)): return Double(x) == y
         case let (.string(x), .string(y)): return x == y
         case let (.list(x), .list(y)):
-            return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { equal($0, $1) })
+            return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { equal($0, $1, depth: depth + 1) })
         case let (.dict(x), .dict(y)):
-            return x === y || (x.count == y.count && x.entries.allSatisfy { entry in y[entry.key].map { equal($0, entry.value) } ?? false })
+            return x === y || (x.count == y.count && x.entries.allSatisfy { entry in y[entry.key].map { equal($0, entry.value, depth: depth + 1) } ?? false })
         case let (.range(x), .range(y)): return x.start == y.start && x.stop == y.stop && x.step == y.step
         case let (.function(x), .function(y)): return x === y
         case let (.host(x), .host(y)): return x === y

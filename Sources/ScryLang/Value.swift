@@ -53,16 +53,40 @@ public enum Value {
         return display
     }
 
-    /// The display form: strings quoted, containers with their elements' displays.
+    /// The display form: strings quoted, containers with their elements' displays (a list
+    /// or dict that contains itself shows `[...]` / `{...}` there, as in Python).
     public var display: String {
+        var open = Set<ObjectIdentifier>()
+        return display(&open)
+    }
+
+    private func display(_ open: inout Set<ObjectIdentifier>) -> String {
+        switch self {
+        case .list(let l):
+            guard open.insert(ObjectIdentifier(l)).inserted else { return "[...]" }
+            defer { open.remove(ObjectIdentifier(l)) }
+            var parts: [String] = []
+            for item in l.items { parts.append(item.display(&open)) }
+            return "[" + parts.joined(separator: ", ") + "]"
+        case .dict(let d):
+            guard open.insert(ObjectIdentifier(d)).inserted else { return "{...}" }
+            defer { open.remove(ObjectIdentifier(d)) }
+            var parts: [String] = []
+            for entry in d.entries { parts.append("\(entry.key.display(&open)): \(entry.value.display(&open))") }
+            return "{" + parts.joined(separator: ", ") + "}"
+        default:
+            return leafDisplay
+        }
+    }
+
+    private var leafDisplay: String {
         switch self {
         case .nil: return "nil"
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .float(let f): return Value.format(f)
         case .string(let s): return Value.quote(s)
-        case .list(let l): return "[" + l.items.map(\.display).joined(separator: ", ") + "]"
-        case .dict(let d): return "{" + d.entries.map { "\($0.key.display): \($0.value.display)" }.joined(separator: ", ") + "}"
+        case .list, .dict: return display
         case .range(let r): return r.description
         case .function(let f): return "<fn \(f.name)>"
         case .host(let object): return object.display
