@@ -24,6 +24,7 @@ public final class NativeFunction: Callable {
     public let help: String?
     private let body: (BoundArguments) throws -> Value
 
+    /// A host function: its name, parameters, one-line doc, optional help text and body.
     public init(_ name: String, _ parameters: [Parameter] = [], variadic: Bool = false, doc: String,
                 help: String? = nil, _ body: @escaping (BoundArguments) throws -> Value) {
         self.name = name; self.parameters = parameters; self.variadic = variadic
@@ -37,6 +38,7 @@ public final class NativeFunction: Callable {
         return "\(name)(\(parts.joined(separator: ", ")))"
     }
 
+    /// Matches the arguments to the parameters (positions, keywords, defaults) and runs the body.
     public func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value {
         var values = [Value?](repeating: nil, count: parameters.count)
         var rest: [Value] = []
@@ -90,12 +92,14 @@ public struct BoundArguments {
         return true
     }
 
+    /// "f(): name must be <expected>, got <type> <value>".
     public func typeError(_ name: String, _ expected: String) -> ScryError {
         let value = self[name]
         let shown = value.display.count > 40 ? String(value.display.prefix(37)) + "..." : value.display
         return ScryError(.typeError, "\(function)(): \(name) must be \(expected), got \(value.typeName) \(shown)")
     }
 
+    /// Parameter `name` as an int (an integral float is accepted).
     public func int(_ name: String) throws -> Int {
         switch self[name] {
         case .int(let i): return i
@@ -104,25 +108,31 @@ public struct BoundArguments {
         }
     }
 
+    /// Parameter `name` as an int, or nil when it was not given.
     public func optionalInt(_ name: String) throws -> Int? { has(name) ? try int(name) : nil }
 
+    /// Parameter `name` as a number.
     public func double(_ name: String) throws -> Double {
         guard let number = Operators.number(self[name]), !(self[name].isBool) else { throw typeError(name, "a number") }
         return number
     }
 
+    /// Parameter `name` as a number, or nil when it was not given.
     public func optionalDouble(_ name: String) throws -> Double? { has(name) ? try double(name) : nil }
 
+    /// Parameter `name` as a string.
     public func string(_ name: String) throws -> String {
         guard case .string(let s) = self[name] else { throw typeError(name, "a string") }
         return s
     }
 
+    /// Parameter `name` as true or false.
     public func bool(_ name: String) throws -> Bool {
         guard case .bool(let b) = self[name] else { throw typeError(name, "true or false") }
         return b
     }
 
+    /// Parameter `name` as a list (any iterable is accepted).
     public func list(_ name: String) throws -> [Value] {
         switch self[name] {
         case .list(let l): return l.items

@@ -113,6 +113,7 @@ public final class ScryFunction: Callable {
         code.framePool.append(frame)
     }
 
+    /// Binds arguments to parameters (positions, keywords, defaults) and runs the body.
     public func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value {
         let frame = newFrame()
         let names = code.parameterNames

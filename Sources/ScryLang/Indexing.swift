@@ -168,6 +168,7 @@ public enum Iteration {
         throw ScryError(.typeError, "a \(value.typeName) is not iterable")
     }
 
+    /// All the elements `for` would visit, as an array.
     public static func array(_ value: Value) throws -> [Value] {
         if case .list(let list) = value { return list.items }
         if case .range(let range) = value { try Operators.checkSize(range.count, 1) }

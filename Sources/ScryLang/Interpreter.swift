@@ -3,6 +3,7 @@ import Foundation
 /// A Scry session: its globals (builtins, host bindings, the lazily loaded prelude, the
 /// user's top-level names), where `print` writes, and how host errors become Scry errors.
 public final class Interpreter {
+    /// Builtins, host bindings, prelude definitions and the user's top-level names.
     public let globals = Globals()
     /// Where `print` and `help` write.
     public var write: (String) -> Void = { text in FileHandle.standardOutput.write(Data(text.utf8)) }

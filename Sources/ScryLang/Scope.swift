@@ -161,6 +161,7 @@ public final class Globals {
         return values.count - 1
     }
 
+    /// The value of a global, or nil when it holds none; setting defines it.
     public subscript(name: String) -> Value? {
         get { names[name].flatMap { values[$0] } }
         set { values[index(of: name)] = newValue }

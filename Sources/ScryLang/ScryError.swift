@@ -34,6 +34,7 @@ public struct ScryError: Error, Sendable, CustomStringConvertible {
     /// rule for asking for another line).
     public var isAtEndOfInput = false
 
+    /// An error of a given name and message, not yet placed in a traceback.
     public init(_ name: ErrorName, _ message: String) {
         self.name = name
         self.message = message

@@ -30,6 +30,7 @@ public enum Value {
         }
     }
 
+    /// Whether the value is nil.
     public var isNil: Bool { if case .nil = self { return true }; return false }
 
     /// Truthiness: false, nil, 0, 0.0, "" and empty collections are false.
@@ -101,6 +102,7 @@ public enum Value {
         return "\(f)"
     }
 
+    /// A string literal that reads back as `s`.
     public static func quote(_ s: String) -> String {
         var out = "\""
         for c in s {
@@ -119,6 +121,7 @@ public enum Value {
 /// A list's elements, shared by every value that refers to the list.
 public final class ListStorage {
     public var items: [Value]
+    /// A list holding `items`.
     public init(_ items: [Value]) { self.items = items }
 }
 
@@ -128,16 +131,19 @@ public final class DictStorage {
     private(set) var values: [Value] = []
     private var index: [HashKey: Int] = [:]
 
+    /// An empty dict.
     public init() {}
 
     public var count: Int { keys.count }
     public var entries: [(key: Value, value: Value)] { Array(zip(keys, values)).map { (key: $0.0, value: $0.1) } }
 
+    /// The value of `key`, or nil when the dict has no such key.
     public subscript(key: Value) -> Value? {
         guard let hash = HashKey(key), let i = index[hash] else { return nil }
         return values[i]
     }
 
+    /// Sets `key` to `value`; a key of an unhashable type is a TypeError.
     public func set(_ key: Value, _ value: Value) throws {
         guard let hash = HashKey(key) else {
             throw ScryError(.typeError, "a \(key.typeName) cannot be a dict key (use a string, int, float or bool)")
@@ -152,6 +158,7 @@ public final class DictStorage {
     }
 
     @discardableResult
+    /// Removes `key`, returning its value.
     public func remove(_ key: Value) -> Value? {
         guard let hash = HashKey(key), let i = index.removeValue(forKey: hash) else { return nil }
         keys.remove(at: i)
@@ -184,6 +191,7 @@ public struct RangeValue: CustomStringConvertible {
         step > 0 ? Swift.max(0, (stop - start + step - 1) / step) : Swift.max(0, (start - stop - step - 1) / -step)
     }
 
+    /// The i-th integer of the range.
     public func element(_ i: Int) -> Int { start + i * step }
 
     public var description: String {
