@@ -117,6 +117,29 @@ extension Compiler {
         }
     }
 
+    /// A test (`if`, `while`): comparisons of ints answer a Bool without making a Value.
+    func condition(_ expr: Expr) throws -> (Frame) throws -> Bool {
+        if case let .binary(op, a, b) = expr.kind, ["<", "<=", ">", ">=", "==", "!="].contains(op) {
+            let left = try operand(a), right = try operand(b)
+            let compare: (Int, Int) -> Bool
+            switch op {
+            case "<": compare = (<)
+            case "<=": compare = (<=)
+            case ">": compare = (>)
+            case ">=": compare = (>=)
+            case "==": compare = (==)
+            default: compare = (!=)
+            }
+            return { frame in
+                let x = try left.value(frame), y = try right.value(frame)
+                if case .int(let i) = x, case .int(let j) = y { return compare(i, j) }
+                return try Operators.binary(op, x, y).isTruthy
+            }
+        }
+        let code = try expression(expr)
+        return { frame in try code(frame).isTruthy }
+    }
+
     /// An operand: a local slot or a constant is read in place; anything else is a closure.
     func operand(_ expr: Expr) throws -> Operand {
         switch expr.kind {

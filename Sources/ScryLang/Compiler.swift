@@ -36,7 +36,16 @@ final class Compiler {
         case 0:
             return { _ in .normal }
         case 1:
-            let body = try statementBody(statements[start]), line = statements[start].location.line
+            let line = statements[start].location.line
+            if case .returnValue(let value?) = statements[start].kind, !scope.isModule {
+                let code = try expression(value)
+                return { frame in
+                    frame.line = line
+                    frame.returnValue = try code(frame)
+                    return .returned
+                }
+            }
+            let body = try statementBody(statements[start])
             return { frame in
                 frame.line = line
                 return try body(frame)
@@ -71,19 +80,23 @@ final class Compiler {
             return try assignment(target, op, value)
         case let .ifChain(branches, otherwise):
             // Folded from the last branch: each test falls through to the rest of the chain.
-            var chain: StmtCode = try otherwise.map(block) ?? { _ in .normal }
+            var chain: StmtCode? = try otherwise.map(block)
             for (condition, body) in branches.reversed() {
-                let test = try expression(condition), then = try block(body), rest = chain
-                chain = { frame in try test(frame).isTruthy ? try then(frame) : try rest(frame) }
+                let test = try self.condition(condition), then = try block(body)
+                if let rest = chain {
+                    chain = { frame in try test(frame) ? try then(frame) : try rest(frame) }
+                } else {
+                    chain = { frame in try test(frame) ? try then(frame) : .normal }
+                }
             }
-            return chain
+            return chain!
         case let .whileLoop(condition, body):
-            let test = try expression(condition)
+            let test = try self.condition(condition)
             loopDepth += 1
             let compiled = try block(body)
             loopDepth -= 1
             return { frame in
-                while try test(frame).isTruthy {
+                while try test(frame) {
                     try Interrupt.check()
                     switch try compiled(frame) {
                     case .breakLoop: return .normal

@@ -100,7 +100,7 @@ public final class ScryFunction: Callable {
     func newFrame() -> Frame {
         if let frame = code.framePool.popLast() {
             if code.cellCount > 0 { frame.cells = ContiguousArray((0..<code.cellCount).map { _ in Cell() }) }
-            frame.free = captured
+            if !captured.isEmpty || !frame.free.isEmpty { frame.free = captured }
             return frame
         }
         return Frame(slotCount: code.slotCount, cellCount: code.cellCount, free: captured)
