@@ -6,6 +6,7 @@
 //   5. ScryLang: the Scry language (lexer, parser, compiler to closures, interpreter), which
 //      knows nothing of tensors
 //   6. ScryRuntime: binds the tensor library (and later layers) into the language
+//   7. ScryNotebook: Jupyter notebooks (nbformat 4.5) read and written as Jupyter does
 //   8. scry: the executable; ScryBench: the benchmark runner behind `make bench`
 import PackageDescription
 
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "ScryLang", swiftSettings: kernelSettings),
 
         .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryLang"]),
+        .target(name: "ScryNotebook"),
 
         .executableTarget(name: "scry", dependencies: [
             "ScryTensor", "ScryLang", "ScryRuntime",
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "ScryTensorTests", dependencies: ["ScryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "ScryLangTests", dependencies: ["ScryLang", "ScryRuntime"], exclude: ["Golden"]),
         .testTarget(name: "ScryCLITests", dependencies: ["scry"]),
+        .testTarget(name: "ScryNotebookTests", dependencies: ["ScryNotebook"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),
     ]
