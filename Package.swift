@@ -41,10 +41,10 @@ let package = Package(
         .target(name: "ScryLang", swiftSettings: kernelSettings),
 
         .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryLang"]),
-        .target(name: "ScryNotebook"),
+        .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"]),
 
         .executableTarget(name: "scry", dependencies: [
-            "ScryTensor", "ScryLang", "ScryRuntime",
+            "ScryTensor", "ScryLang", "ScryRuntime", "ScryNotebook",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "ScryLang", "ScryRuntime", "CBLAS"],
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "ScryTensorTests", dependencies: ["ScryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "ScryLangTests", dependencies: ["ScryLang", "ScryRuntime"], exclude: ["Golden"]),
         .testTarget(name: "ScryCLITests", dependencies: ["scry"]),
-        .testTarget(name: "ScryNotebookTests", dependencies: ["ScryNotebook"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScryNotebookTests", dependencies: ["ScryNotebook", "ScryLang"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),
     ]

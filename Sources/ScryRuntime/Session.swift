@@ -2,6 +2,9 @@ import Foundation
 import ScryLang
 import ScryTensor
 
+/// The version printed by `scry --version` and recorded in notebooks.
+public let scryVersion = "0.1.0"
+
 /// Builds interpreters with everything bound: the tensor library, the prelude under
 /// `stdlib/`, and the mapping of host errors to Scry's error names.
 public enum Session {

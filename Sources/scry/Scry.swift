@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import ScryLang
+import ScryNotebook
 import ScryRuntime
 import ScryTensor
 
-/// The `scry` command: runs a script (`scry file.scry args…`) or a snippet (`scry -e 'code'`).
-/// Subcommands added later take precedence over a script argument.
+/// The `scry` command. Subcommands (`replay`, `export`, `import`) take precedence; anything
+/// else runs a script (`scry file.scry args…`) or a snippet (`scry -e 'code'`).
 @main
 struct Scry: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +17,15 @@ struct Scry: ParsableCommand {
         scry -e 'code'             run a snippet and print its value
         Threads: SCRY_THREADS (default: all cores) sets OpenBLAS's threads and Scry's own.
         """,
-        version: scryVersion)
+        version: scryVersion,
+        subcommands: [RunCommand.self, ReplayCommand.self, ExportCommand.self, ImportCommand.self],
+        defaultSubcommand: RunCommand.self)
+}
+
+/// Runs a script or a snippet (the default subcommand).
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run-script", abstract: "Run a .scry script or an -e snippet.", shouldDisplay: false)
 
     @Option(name: .customShort("e"), help: "Code to run; the value of its last expression is printed.")
     var code: String?
@@ -64,5 +73,71 @@ struct Scry: ParsableCommand {
     }
 }
 
-/// The version printed by `scry --version` and recorded in notebooks.
-let scryVersion = "0.1.0"
+/// `scry replay nb.ipynb [--check] [--update]`.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Re-run a notebook's code cells in a fresh session, optionally checking or updating their outputs.")
+
+    @Argument(help: "The notebook (.ipynb).")
+    var notebook: String
+
+    @Flag(help: "Compare every new output with the stored one; stop at the first mismatch (exit code 1).")
+    var check = false
+
+    @Flag(help: "Store the new outputs in the notebook (written atomically).")
+    var update = false
+
+    func run() throws {
+        let outcome = try Session.runOnLargeStack { () -> Result<Replay.Outcome, Error> in
+            Result { try Replay.run(notebook, check: check, update: update) { print($0) } }
+        }.get()
+        if let mismatch = outcome.mismatch {
+            FileHandle.standardError.write(Data((mismatch.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        print("replayed \(outcome.cellsRun) code cell\(outcome.cellsRun == 1 ? "" : "s")" + (check ? ", all outputs match" : "")
+              + (update ? ", outputs updated" : ""))
+    }
+}
+
+/// `scry export nb.ipynb [-o script.scry]`.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write a notebook's cells as a .scry script (cells start with '# %%').")
+
+    @Argument(help: "The notebook (.ipynb).")
+    var notebook: String
+
+    @Option(name: .shortAndLong, help: "The script to write (default: the notebook's name with .scry).")
+    var output: String?
+
+    func run() throws {
+        let script = ScriptFormat.export(try Notebook.read(notebook))
+        let target = output ?? URL(fileURLWithPath: notebook).deletingPathExtension().appendingPathExtension("scry").path
+        try Notebook.writeAtomically(Data(script.utf8), to: target)
+        print("wrote \(target)")
+    }
+}
+
+/// `scry import script.scry [-o nb.ipynb]`.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Make a notebook (without outputs) from a .scry script with '# %%' cells.")
+
+    @Argument(help: "The script (.scry).")
+    var script: String
+
+    @Option(name: .shortAndLong, help: "The notebook to write (default: the script's name with .ipynb).")
+    var output: String?
+
+    func run() throws {
+        let text: String
+        do { text = try String(contentsOfFile: script, encoding: .utf8) } catch {
+            throw ValidationError("cannot read \(script): \(error.localizedDescription)")
+        }
+        let target = output ?? URL(fileURLWithPath: script).deletingPathExtension().appendingPathExtension("ipynb").path
+        try ScriptFormat.import(text).write(to: target)
+        print("wrote \(target)")
+    }
+}
