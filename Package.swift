@@ -7,7 +7,8 @@
 //      knows nothing of tensors
 //   6. ScryRuntime: binds the tensor library (and later layers) into the language
 //   7. ScryNotebook: Jupyter notebooks (nbformat 4.5) read and written as Jupyter does
-//   8. scry: the executable; ScryBench: the benchmark runner behind `make bench`
+//   8. ScryShell: the interactive shell (libedit); scry: the executable; ScryBench: the
+//      benchmark runner behind `make bench`
 import PackageDescription
 
 /// libnifti's header includes <znzlib.h>, which lives beside it.
@@ -42,9 +43,12 @@ let package = Package(
 
         .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryLang"]),
         .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"]),
+        // libedit's readline layer is a set of C globals: Swift 5 mode lets the shell use them.
+        .target(name: "ScryShell", dependencies: ["ScryLang", "ScryRuntime", "ScryNotebook", "CEdit"],
+                swiftSettings: [.swiftLanguageMode(.v5)]),
 
         .executableTarget(name: "scry", dependencies: [
-            "ScryTensor", "ScryLang", "ScryRuntime", "ScryNotebook",
+            "ScryTensor", "ScryLang", "ScryRuntime", "ScryNotebook", "ScryShell",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "ScryLang", "ScryRuntime", "CBLAS"],
@@ -53,6 +57,7 @@ let package = Package(
         .testTarget(name: "ScryTensorTests", dependencies: ["ScryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "ScryLangTests", dependencies: ["ScryLang", "ScryRuntime"], exclude: ["Golden"]),
         .testTarget(name: "ScryCLITests", dependencies: ["scry"]),
+        .testTarget(name: "ScryShellTests", dependencies: ["ScryShell", "ScryLang", "ScryNotebook"]),
         .testTarget(name: "ScryNotebookTests", dependencies: ["ScryNotebook", "ScryLang"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),

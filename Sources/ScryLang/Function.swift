@@ -86,6 +86,8 @@ public final class ScryFunction: Callable {
     }
 
     public var name: String { code.name }
+    /// Parameter names in order (completion offers them as keywords).
+    public var parameterNames: [String] { code.parameterNames }
     public var doc: String? { code.doc }
     public var scryFunction: ScryFunction? { self }
 

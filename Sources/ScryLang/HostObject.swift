@@ -11,8 +11,11 @@ public enum SubscriptValue {
 public protocol HostObject: AnyObject {
     /// The type name users see (`tensor`, `model`).
     var typeName: String { get }
-    /// The display form (`print`, the shell's result display).
+    /// The display form (`print`, `repr`).
     var display: String { get }
+    /// The fuller form the shell shows for a cell's result (a tensor's statistics, a model's
+    /// layer table); by default the display form.
+    var detailedDisplay: String { get }
     /// An attribute or bound method; nil when there is none of that name.
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value?
     /// Sets an attribute; false when there is none of that name.
@@ -33,10 +36,13 @@ public protocol HostObject: AnyObject {
     func makeIterator() throws -> AnyIterator<Value>?
     /// `len(self)`; nil when it has no length.
     var length: Int? { get }
+    /// Bytes of data it holds, for `:vars`; nil when not meaningful.
+    var memoryBytes: Int? { get }
 }
 
 extension HostObject {
     public var display: String { "<\(typeName)>" }
+    public var detailedDisplay: String { display }
     public func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? { nil }
     public func setAttribute(_ name: String, _ value: Value) throws -> Bool { false }
     public var attributeNames: [String] { [] }
@@ -47,6 +53,7 @@ extension HostObject {
     public func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value? { nil }
     public func makeIterator() throws -> AnyIterator<Value>? { nil }
     public var length: Int? { nil }
+    public var memoryBytes: Int? { nil }
 }
 
 /// The value `e` in `catch e`: the error's name and message.

@@ -96,7 +96,7 @@ enum Indexing {
 }
 
 /// `x.name` for built-in values (their methods) and host objects.
-enum Attributes {
+public enum Attributes {
     static func get(_ base: Value, _ name: String, _ interpreter: Interpreter) throws -> Value {
         if case .host(let object) = base {
             if let value = try object.attribute(name, interpreter) { return value }
@@ -116,7 +116,8 @@ enum Attributes {
         return Methods.names(of: value)
     }
 
-    static func suggestion(_ name: String, _ candidates: [String]) -> String {
+    /// " (did you mean 'x'?)" when a candidate is close to `name`, else "".
+    public static func suggestion(_ name: String, _ candidates: [String]) -> String {
         guard let best = candidates.min(by: { editDistance($0, name) < editDistance($1, name) }),
               editDistance(best, name) <= Swift.max(1, name.count / 3) else { return "" }
         return " (did you mean '\(best)'?)"

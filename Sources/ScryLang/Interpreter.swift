@@ -56,6 +56,19 @@ public final class Interpreter {
         }
     }
 
+    /// The syntax error in `source`, if any, without running it (the shell asks this to tell
+    /// an incomplete cell, whose error is at the end of input, from a wrong one).
+    public static func syntaxError(in source: String, name: String = "<input>") -> ScryError? {
+        do {
+            _ = try Parser.parse(source, name: name)
+            return nil
+        } catch let error as ScryError {
+            return error
+        } catch {
+            return ScryError(.syntaxError, "\(error)")
+        }
+    }
+
     /// Calls any callable value with arguments.
     public func call(_ callee: Value, _ arguments: Arguments) throws -> Value {
         switch callee {

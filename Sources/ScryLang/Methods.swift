@@ -1,8 +1,9 @@
 import Foundation
 
 /// Methods of lists, dicts and strings (`xs.append(4)`, `d.keys()`, `s.upper()`).
-enum Methods {
-    static func names(of value: Value) -> [String] {
+public enum Methods {
+    /// The method names of a list, dict or string (empty for other values).
+    public static func names(of value: Value) -> [String] {
         switch value {
         case .list: return ["append", "copy", "extend", "index", "insert", "pop", "reverse", "sort"]
         case .dict: return ["copy", "get", "items", "keys", "pop", "values"]

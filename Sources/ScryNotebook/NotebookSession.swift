@@ -29,6 +29,11 @@ public final class NotebookSession {
     /// Runs one code cell, appends it to the notebook and returns its outputs.
     @discardableResult
     public func run(_ source: String) -> [NotebookOutput] {
+        runWithValue(source).outputs
+    }
+
+    /// Runs one code cell like `run`, also returning the value it displays (if any).
+    public func runWithValue(_ source: String) -> (outputs: [NotebookOutput], value: Value?) {
         executionCount += 1
         let count = executionCount
         printed = ""
@@ -44,15 +49,23 @@ public final class NotebookSession {
             failure = ScryError(.valueError, "\(error)")
         }
         if !printed.isEmpty { outputs.append(.stream(name: "stdout", text: printed)) }
+        var shown: Value?
         if let result, !result.isNil, !NotebookSession.endsWithSemicolon(source) {
-            outputs.append(.executeResult(executionCount: count, data: ["text/plain": result.display], metadata: .object([:])))
+            shown = result
+            outputs.append(.executeResult(executionCount: count, data: ["text/plain": Self.plainText(result)], metadata: .object([:])))
         }
         if let failure {
             outputs.append(.error(name: failure.name.rawValue, value: failure.message,
                                   traceback: failure.report.components(separatedBy: "\n")))
         }
         notebook.cells.append(.code(id: "cell-\(notebook.cells.count + 1)", source: source, executionCount: count, outputs: outputs))
-        return outputs
+        return (outputs, shown)
+    }
+
+    /// A result's text/plain form: the shell's fuller display for host values.
+    static func plainText(_ value: Value) -> String {
+        if case .host(let object) = value { return object.detailedDisplay }
+        return value.display
     }
 
     /// Adds a markdown cell.

@@ -27,6 +27,11 @@ public enum Replay {
         for (index, cell) in notebook.cells.enumerated() {
             guard case let .code(id, source, _, stored) = cell else { continue }
             cellNumber += 1
+            // A cell interrupted while recorded (Ctrl-C on a runaway loop) would run away again.
+            if stored.contains(where: { if case .error("Interrupted", _, _) = $0 { return true }; return false }) {
+                progress("[\(cellNumber)] skipped: it was interrupted when recorded")
+                continue
+            }
             progress("[\(cellNumber)] \(source.split(separator: "\n").first.map(String.init) ?? "")")
             let outputs = session.run(source)
             outcome.cellsRun += 1

@@ -141,6 +141,15 @@ enum TensorBindings {
             Random.seed(UInt64(n))
             return .nil
         },
+        NativeFunction("threads", [Parameter("n", default: .nil)],
+                       doc: "The number of threads Scry computes with (SCRY_THREADS at start-up); threads(n) sets it.") { a in
+            if let n = try a.optionalInt("n") {
+                guard n >= 1 else { throw ScryError(.valueError, "threads(): n must be at least 1, got \(n)") }
+                Threads.set(n)
+                return .nil
+            }
+            return .int(Threads.count)
+        },
         NativeFunction("where", [Parameter("condition"), Parameter("a"), Parameter("b")], doc: "Elements of a where condition holds, of b elsewhere.") { a in
             wrap(try Tensor.where(try tensor(a["condition"], "condition", "where"), try tensor(a["a"], "a", "where"), try tensor(a["b"], "b", "where")))
         },

@@ -17,7 +17,23 @@ final class TensorObject: HostObject {
         return "tensor(" + values + (tensor.dtype == .float32 ? "" : ", dtype: \(tensor.dtype)") + ")"
     }
 
+    /// Shape, dtype and statistics, then the abbreviated values.
+    var detailedDisplay: String {
+        var header = "tensor(shape: \(tensor.shape), dtype: \(tensor.dtype)"
+        if tensor.count > 0, let values = try? tensor.to(.float32).detach(),
+           let low = try? values.min().item(), let high = try? values.max().item(), let mean = try? values.mean().item() {
+            header += ", min: \(TensorObject.short(low)), max: \(TensorObject.short(high)), mean: \(TensorObject.short(mean))"
+        }
+        if tensor.requiresGrad { header += ", requires_grad" }
+        return header + ")\n" + tensor.valuesDescription()
+    }
+
+    private static func short(_ x: Double) -> String {
+        x == x.rounded() && Swift.abs(x) < 1e9 ? String(Int(x)) : String(format: "%.4g", x)
+    }
+
     var length: Int? { tensor.rank > 0 ? tensor.shape[0] : nil }
+    var memoryBytes: Int? { tensor.count * tensor.dtype.byteSize }
 
     var attributeNames: [String] {
         ["backward", "detach", "dtype", "grad", "item", "ndim", "requires_grad", "shape", "tolist", "zero_grad"]

@@ -3,6 +3,7 @@ import Foundation
 import ScryLang
 import ScryNotebook
 import ScryRuntime
+import ScryShell
 import ScryTensor
 
 /// The `scry` command. Subcommands (`replay`, `export`, `import`) take precedence; anything
@@ -36,6 +37,12 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: .hidden)
     var arguments: [String] = []
 
+    @Flag(help: "List the sessions saved for recovery, or with --open N run recovery notebook N into a new shell.")
+    var recover = false
+
+    @Option(help: "With --recover: the number of the recovery notebook to open.")
+    var open: Int?
+
     func validate() throws {
         if let script, !script.hasSuffix(".scry") {
             throw ValidationError("'\(script)' is not a .scry script or a subcommand")
@@ -43,9 +50,12 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        if recover {
+            try recoverSession()
+            return
+        }
         guard code != nil || script != nil else {
-            print("scry \(scryVersion) (tensors: \(Threads.count) threads)")
-            print(Scry.helpMessage())
+            _ = Session.runOnLargeStack { Shell.run() }
             return
         }
         let status = Session.runOnLargeStack { () -> Int32 in
@@ -70,6 +80,26 @@ struct RunCommand: ParsableCommand {
             }
         }
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension RunCommand {
+    /// `scry --recover`: lists recovery notebooks, newest first; `--open N` runs one into a shell.
+    func recoverSession() throws {
+        let files = Recovery.list()
+        guard let number = open else {
+            if files.isEmpty { print("no sessions to recover in \(Recovery.defaultDirectory().path)") }
+            for (i, file) in files.enumerated() {
+                let cells = (try? Notebook.read(file.path))?.cells.count ?? 0
+                print("\(i + 1)  \(file.lastPathComponent)  (\(cells) cell\(cells == 1 ? "" : "s"))")
+            }
+            if !files.isEmpty { print("open one with: scry --recover --open N") }
+            return
+        }
+        guard number >= 1 && number <= files.count else {
+            throw ValidationError("--open \(number): there are \(files.count) recovery notebooks")
+        }
+        _ = Session.runOnLargeStack { Shell.run(loading: files[number - 1].path) }
     }
 }
 

@@ -27,11 +27,14 @@ final class ScryCommandTests: XCTestCase {
         return (process.terminationStatus, output)
     }
 
-    func testVersionAndUsage() throws {
+    func testVersionUsageAndShellAtEndOfInput() throws {
         let (status, output) = try run([])
-        XCTAssertEqual(status, 0)
-        XCTAssertTrue(output.contains("scry 0.1.0"), output)
-        XCTAssertTrue(output.contains("USAGE"), output)
+        XCTAssertEqual(status, 0, "the shell leaves at end of input")
+        XCTAssertTrue(output.contains("Scry 0.1.0"), output)
+        let (helpStatus, help) = try run(["--help"])
+        XCTAssertEqual(helpStatus, 0)
+        XCTAssertTrue(help.contains("USAGE"), help)
+        XCTAssertTrue(help.contains("replay"), help)
         let (versionStatus, version) = try run(["--version"])
         XCTAssertEqual(versionStatus, 0)
         XCTAssertEqual(version.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0")
@@ -74,8 +77,9 @@ final class ScryCommandTests: XCTestCase {
     }
 
     func testThreadCountComesFromTheEnvironment() throws {
-        XCTAssertTrue(try run([], environment: ["SCRY_THREADS": "1"]).1.contains("tensors: 1 threads"))
-        XCTAssertTrue(try run([], environment: ["SCRY_THREADS": "3"]).1.contains("tensors: 3 threads"))
+        XCTAssertEqual(try run(["-e", "threads()"], environment: ["SCRY_THREADS": "1"]).1, "1\n")
+        XCTAssertEqual(try run(["-e", "threads()"], environment: ["SCRY_THREADS": "3"]).1, "3\n")
+        XCTAssertEqual(try run(["-e", "threads(2)\nthreads()"], environment: ["SCRY_THREADS": "1"]).1, "2\n")
     }
 }
 
