@@ -3,6 +3,7 @@
 // Layers, lowest first (a module imports only those below it):
 //   1. system libraries: CBLAS (OpenBLAS), CNifti (libnifti), CGD (libgd), CEdit (libedit)
 //   2. ScryTensor: tensors and reverse-mode autodiff
+//   4. ScryVision: pictures (RGB rasters, PNG through libgd)
 //   5. ScryLang: the Scry language (lexer, parser, compiler to closures, interpreter), which
 //      knows nothing of tensors
 //   6. ScryRuntime: binds the tensor library (and later layers) into the language
@@ -41,7 +42,8 @@ let package = Package(
 
         .target(name: "ScryLang", swiftSettings: kernelSettings),
 
-        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryLang"]),
+        .target(name: "ScryVision", dependencies: ["ScryTensor", "CGD"]),
+        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryVision", "ScryLang"]),
         .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"]),
         // libedit's readline layer is a set of C globals: Swift 5 mode lets the shell use them.
         .target(name: "ScryShell", dependencies: ["ScryLang", "ScryRuntime", "ScryNotebook", "CEdit"],
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "ScryCLITests", dependencies: ["scry"]),
         .testTarget(name: "ScryShellTests", dependencies: ["ScryShell", "ScryLang", "ScryNotebook"]),
         .testTarget(name: "ScryNotebookTests", dependencies: ["ScryNotebook", "ScryLang"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScryVisionTests", dependencies: ["ScryVision", "ScryTensor"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),
     ]

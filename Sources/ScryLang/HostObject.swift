@@ -38,6 +38,9 @@ public protocol HostObject: AnyObject {
     var length: Int? { get }
     /// Bytes of data it holds, for `:vars`; nil when not meaningful.
     var memoryBytes: Int? { get }
+    /// A MIME bundle for values shown as pictures (`image/png` base64 and `text/plain`):
+    /// notebooks store it as display_data and the shell draws it; nil for other values.
+    func richOutput() throws -> [String: String]?
 }
 
 extension HostObject {
@@ -54,6 +57,7 @@ extension HostObject {
     public func makeIterator() throws -> AnyIterator<Value>? { nil }
     public var length: Int? { nil }
     public var memoryBytes: Int? { nil }
+    public func richOutput() throws -> [String: String]? { nil }
 }
 
 /// The value `e` in `catch e`: the error's name and message.

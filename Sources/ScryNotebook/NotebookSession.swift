@@ -52,7 +52,13 @@ public final class NotebookSession {
         var shown: Value?
         if let result, !result.isNil, !NotebookSession.endsWithSemicolon(source) {
             shown = result
-            outputs.append(.executeResult(executionCount: count, data: ["text/plain": Self.plainText(result)], metadata: .object([:])))
+            // `_` holds the last result, as in Python's and Julia's shells.
+            interpreter.globals["_"] = result
+            if case .host(let object) = result, let bundle = try? object.richOutput() {
+                outputs.append(.displayData(data: bundle, metadata: .object([:])))
+            } else {
+                outputs.append(.executeResult(executionCount: count, data: ["text/plain": Self.plainText(result)], metadata: .object([:])))
+            }
         }
         if let failure {
             outputs.append(.error(name: failure.name.rawValue, value: failure.message,

@@ -13,6 +13,7 @@ public enum Session {
         let interpreter = Interpreter(preludeDirectory: stdlibDirectory())
         interpreter.hostErrorConverter = convert
         TensorBindings.install(into: interpreter)
+        DisplayBindings.install(into: interpreter)
         return interpreter
     }
 

@@ -76,6 +76,8 @@ public final class ShellCore {
             switch output {
             case .executeResult:
                 if let value = result.value { write(ShellDisplay.show(value) + "\n") }
+            case .displayData(let data, _):
+                write(ShellDisplay.picture(data, cell: session.notebook.cells.count))
             case let .error(name, _, traceback):
                 // After an interrupt the terminal has echoed ^C: start on a line of its own.
                 let report = (name == ErrorName.interrupted.rawValue ? "\n" : "") + traceback.joined(separator: "\n")

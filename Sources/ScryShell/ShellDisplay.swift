@@ -22,6 +22,36 @@ public enum ShellDisplay {
         text.count <= maxCharacters ? text : String(text.prefix(maxCharacters)) + " … (\(text.count) characters)"
     }
 
+    /// A picture in the terminal: inline where the terminal draws images (the kitty graphics
+    /// protocol, iTerm2's inline images, both detected from the environment), otherwise saved
+    /// to a file whose path and size are printed.
+    static func picture(_ data: [String: String], cell: Int,
+                        environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        guard let base64 = data["image/png"] else { return (data["text/plain"] ?? "") + "\n" }
+        let label = data["text/plain"] ?? "picture"
+        if environment["KITTY_WINDOW_ID"] != nil || environment["TERM"] == "xterm-kitty" {
+            // Kitty takes the base64 PNG in chunks of at most 4096 bytes.
+            let chunks = stride(from: 0, to: base64.count, by: 4096).map { start -> String in
+                let from = base64.index(base64.startIndex, offsetBy: start)
+                return String(base64[from..<(base64.index(from, offsetBy: 4096, limitedBy: base64.endIndex) ?? base64.endIndex)])
+            }
+            var out = ""
+            for (i, chunk) in chunks.enumerated() {
+                let more = i < chunks.count - 1 ? 1 : 0
+                out += "\u{1B}_G" + (i == 0 ? "a=T,f=100,m=\(more)" : "m=\(more)") + ";" + chunk + "\u{1B}\\"
+            }
+            return out + "\n" + label + "\n"
+        }
+        if environment["TERM_PROGRAM"] == "iTerm.app" || environment["LC_TERMINAL"] == "iTerm2" {
+            return "\u{1B}]1337;File=inline=1;size=\(base64.count * 3 / 4):" + base64 + "\u{07}\n" + label + "\n"
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scry-\(getpid())")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("cell-\(cell).png")
+        guard let bytes = Data(base64Encoded: base64), (try? bytes.write(to: file)) != nil else { return label + "\n" }
+        return "\(label) saved as \(file.path) (\(self.bytes(bytes.count)))\n"
+    }
+
     /// Shape (for sized values) and memory, as `:vars` lists them.
     static func shapeAndMemory(_ value: Value, _ interpreter: Interpreter) -> (String, String) {
         switch value {
