@@ -106,6 +106,10 @@ final class ShellTerminalTests: XCTestCase {
         terminal.expect("[8]> ")
         terminal.send("\u{04}")  // Ctrl-D on an empty line leaves
         XCTAssertEqual(terminal.waitForExit(), 0)
+        if let keep = ProcessInfo.processInfo.environment["SCRY_TEST_NOTEBOOKS"] {
+            try? FileManager.default.copyItem(at: folder.appendingPathComponent("tour.ipynb"),
+                                              to: URL(fileURLWithPath: keep).appendingPathComponent("shell-session.ipynb"))
+        }
         let history = try String(contentsOf: folder.appendingPathComponent("history"), encoding: .utf8)
         XCTAssertTrue(history.contains("twice(21)"), history)
 

@@ -39,6 +39,7 @@ final class SessionAndReplayTests: XCTestCase {
         session.run("# replay: ignore-output\nprint(\"took 1.5 s\")")
         session.run("[1, 2.5, \"a\"]")
         try session.notebook.write(to: path)
+        keepForValidation(path)
         var outcome = try Replay.run(path, check: true, update: false) { _ in }
         XCTAssertEqual(outcome.cellsRun, 3)
         XCTAssertNil(outcome.mismatch.map(\.description))
