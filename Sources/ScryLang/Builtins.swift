@@ -27,9 +27,8 @@ enum Builtins {
         NativeFunction("range", [Parameter("start"), Parameter("stop", default: .nil), Parameter("step", default: .int(1))],
                        doc: "Integers from start (default 0) up to stop, by step: range(5), range(2, 10, 2).") { a in
             let step = try a.int("step")
-            guard step != 0 else { throw ScryError(.valueError, "range(): step cannot be zero") }
-            if a.has("stop") { return .range(RangeValue(start: try a.int("start"), stop: try a.int("stop"), step: step)) }
-            return .range(RangeValue(start: 0, stop: try a.int("start"), step: step))
+            if a.has("stop") { return .range(try RangeValue(start: try a.int("start"), stop: try a.int("stop"), step: step)) }
+            return .range(try RangeValue(start: 0, stop: try a.int("start"), step: step))
         },
         NativeFunction("list", [Parameter("values", default: .nil)], doc: "A new list from an iterable (empty without one).") { a in
             .list(ListStorage(a.has("values") ? try Iteration.array(a["values"]) : []))
@@ -91,7 +90,11 @@ enum Builtins {
         },
         NativeFunction("enumerate", [Parameter("values"), Parameter("start", default: .int(0))], doc: "[index, value] pairs of an iterable.") { a in
             let start = try a.int("start")
-            return .list(ListStorage(try Iteration.array(a["values"]).enumerated().map { .list(ListStorage([.int($0.offset + start), $0.element])) }))
+            return .list(ListStorage(try Iteration.array(a["values"]).enumerated().map { item in
+                let (index, overflow) = start.addingReportingOverflow(item.offset)
+                if overflow { throw ScryError(.valueError, "enumerate(): index overflows an int") }
+                return .list(ListStorage([.int(index), item.element]))
+            }))
         },
         NativeFunction("zip", [Parameter("first"), Parameter("second")], doc: "[a, b] pairs of two iterables, as long as the shorter.") { a in
             .list(ListStorage(zip(try Iteration.array(a["first"]), try Iteration.array(a["second"])).map { .list(ListStorage([$0, $1])) }))

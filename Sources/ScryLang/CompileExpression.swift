@@ -46,7 +46,7 @@ extension Compiler {
                     throw ScryError(.typeError, "range bounds must be ints, got \(start.typeName) and \(end.typeName)")
                 }
                 if closed && y == .max { throw ScryError(.valueError, "range end \(y) is too large") }
-                return .range(RangeValue(start: x, stop: closed ? y + 1 : y, step: 1))
+                return .range(try RangeValue(start: x, stop: closed ? y + 1 : y, step: 1))
             }
         case let .call(callee, arguments):
             return try call(callee, arguments)
@@ -236,9 +236,11 @@ extension Compiler {
     func function(_ decl: FunctionDecl) throws -> ExprCode {
         let defaults = try decl.parameters.map { try $0.defaultValue.map(expression) }
         let inner = Scope(function: decl.name, parent: scope, parameters: decl.parameters.map(\.name), body: decl.body)
-        let outer = scope
+        let outer = scope, outerLoops = loopDepth
         scope = inner
-        defer { scope = outer }
+        // `break` in a function body never reaches a loop around the function.
+        loopDepth = 0
+        defer { scope = outer; loopDepth = outerLoops }
         let body = try block(decl.body)
         let code = FunctionCode(name: decl.name, doc: decl.doc, parameterNames: decl.parameters.map(\.name),
                                 parameterRefs: decl.parameters.map { inner.resolve($0.name) },

@@ -4,7 +4,7 @@ final class Compiler {
     let interpreter: Interpreter
     let sourceName: String
     var scope: Scope
-    private var loopDepth = 0
+    var loopDepth = 0
 
     init(interpreter: Interpreter, sourceName: String, scope: Scope) {
         self.interpreter = interpreter

@@ -14,15 +14,24 @@ enum FormatSpec {
         var alternate = false
         if chars.first == "#" { alternate = true; chars.removeFirst() }
         if chars.first == "0" { if align == nil { fill = "0"; align = "=" }; chars.removeFirst() }
+        // Widths and precisions beyond this are mistakes, not layouts (and would exhaust memory).
+        let limit = 10_000
         var width = 0
-        while let c = chars.first, let d = c.wholeNumberValue { width = width * 10 + d; chars.removeFirst() }
+        while let c = chars.first, let d = c.wholeNumberValue {
+            width = width * 10 + d
+            chars.removeFirst()
+            if width > limit { throw ScryError(.valueError, "format width in '\(spec)' exceeds \(limit)") }
+        }
         var grouping: Character?
         if let c = chars.first, c == "," || c == "_" { grouping = c; chars.removeFirst() }
         var precision: Int?
         if chars.first == "." {
             chars.removeFirst()
             var p = 0, digits = 0
-            while let c = chars.first, let d = c.wholeNumberValue { p = p * 10 + d; digits += 1; chars.removeFirst() }
+            while let c = chars.first, let d = c.wholeNumberValue {
+                p = p * 10 + d; digits += 1; chars.removeFirst()
+                if p > limit { throw ScryError(.valueError, "format precision in '\(spec)' exceeds \(limit)") }
+            }
             guard digits > 0 else { throw invalid(spec) }
             precision = p
         }
@@ -33,6 +42,9 @@ enum FormatSpec {
         var negative = false
         var numeric = true
         switch (type, value) {
+        case (nil, .bool(let b)), ("s", .bool(let b)):
+            body = b ? "true" : "false"
+            numeric = false
         case (nil, .string(let s)), ("s", .string(let s)):
             body = precision.map { String(s.prefix($0)) } ?? s
             numeric = false
@@ -56,7 +68,7 @@ enum FormatSpec {
             switch type {
             case "f", "F": body = String(format: "%.\(precision ?? 6)f", x)
             case "e", "E": body = String(format: "%.\(precision ?? 6)\(type!)", x)
-            case "g", "G": body = String(format: "%.\(precision ?? 6)\(type!)", x)
+            case "g", "G", "n": body = String(format: "%.\(precision ?? 6)\(type == "G" ? "G" : "g")", x)
             case "%": body = String(format: "%.\(precision ?? 6)f", x * 100) + "%"
             case nil: body = precision.map { String(format: "%.\($0 == 0 ? 1 : $0)g", x) } ?? Value.format(x)
             default: throw invalid(spec)
@@ -69,14 +81,15 @@ enum FormatSpec {
             numeric = false
         }
         if let grouping, numeric {
-            let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            var integer = Array(parts[0])
+            // Only the leading run of digits is grouped (not a fraction or an exponent).
+            var integer = Array(body.prefix { $0.isNumber })
+            let rest = body.dropFirst(integer.count)
             var grouped = ""
             while integer.count > 3 {
                 grouped = String(grouping) + String(integer.suffix(3)) + grouped
                 integer.removeLast(3)
             }
-            body = String(integer) + grouped + (parts.count > 1 ? "." + parts[1] : "")
+            body = String(integer) + grouped + rest
         }
         let prefix = numeric ? (negative ? "-" : (sign == "+" ? "+" : (sign == " " ? " " : ""))) : ""
         let length = prefix.count + body.count

@@ -89,7 +89,9 @@ enum Indexing {
         var result: [T] = []
         while by > 0 ? i < end : i > end {
             result.append(items[i])
-            i += by
+            let (next, overflow) = i.addingReportingOverflow(by)
+            if overflow { break }
+            i = next
         }
         return result
     }

@@ -39,11 +39,20 @@ public final class Interpreter {
         let compiler = Compiler(interpreter: self, sourceName: name, scope: scope)
         var body = statements
         var last: (code: ExprCode, line: Int)?
-        if let final = statements.last, case .expression(let expr) = final.kind {
-            body.removeLast()
-            last = (try compiler.expression(expr), final.location.line)
+        let code: StmtCode
+        do {
+            if let final = statements.last, case .expression(let expr) = final.kind {
+                body.removeLast()
+                last = (try compiler.expression(expr), final.location.line)
+            }
+            code = try compiler.block(body)
+        } catch var error as ScryError {
+            // Errors found while compiling ('break' outside a loop…) show their line too.
+            if error.sourceLine == nil {
+                error.sourceLine = Parser.line(error.location, in: Parser.lines(of: source), base: SourceLocation(line: 1, column: 1))
+            }
+            throw error
         }
-        let code = try compiler.block(body)
         let frame = Frame(slotCount: 0, cellCount: 0, free: [])
         callDepth = 0
         do {
@@ -114,8 +123,11 @@ public final class Interpreter {
     /// A global read before any assignment: the prelude may define it; otherwise NameError.
     func missingGlobal(_ index: Int) throws -> Value {
         let name = globals.name(at: index)
-        if let file = preludeIndex[name], !loadedFiles.contains(file.path) {
+        if let file = preludeIndex[name], !loadedFiles.contains(file.standardizedFileURL.path) {
+            // The user's own definitions of other names in that file win over the prelude's.
+            let shadowed = preludeIndex.filter { $0.value == file }.keys.compactMap { key in globals[key].map { (key, $0) } }
             try load(file)
+            for (key, value) in shadowed { globals[key] = value }
             if let value = globals.values[index] { return value }
         }
         throw ScryError(.nameError, "name '\(name)' is not defined" + Attributes.suggestion(name, globals.definedNames + Array(preludeIndex.keys)))

@@ -47,7 +47,8 @@ enum Operators {
 
     static func checkSize(_ count: Int, _ times: Int) throws {
         let (total, overflow) = count.multipliedReportingOverflow(by: Swift.max(times, 0))
-        if overflow || total > maxElements {
+        // The repetition count alone is bounded too: repeating an empty list still loops.
+        if overflow || total > maxElements || times > maxElements {
             throw ScryError(.valueError, "result would have more than \(maxElements) elements (\(count) × \(times))")
         }
     }
@@ -156,7 +157,8 @@ enum Operators {
     }
 
     /// Ordering of numbers, strings and lists (lexicographic); nil when the two don't order.
-    static func compare(_ a: Value, _ b: Value) throws -> Int? {
+    static func compare(_ a: Value, _ b: Value, depth: Int = 0) throws -> Int? {
+        if depth > 500 { throw ScryError(.valueError, "cannot order lists nested more than 500 deep (a list that contains itself?)") }
         switch (a, b) {
         case let (.int(x), .int(y)): return x < y ? -1 : (x > y ? 1 : 0)
         case let (.string(x), .string(y)): return x < y ? -1 : (x > y ? 1 : 0)
@@ -165,7 +167,7 @@ enum Operators {
             return x < y ? -1 : (x > y ? 1 : 0)
         case let (.list(x), .list(y)):
             for (u, v) in zip(x.items, y.items) {
-                guard let order = try compare(u, v) else { return nil }
+                guard let order = try compare(u, v, depth: depth + 1) else { return nil }
                 if order != 0 { return order }
             }
             return x.items.count < y.items.count ? -1 : (x.items.count > y.items.count ? 1 : 0)
@@ -194,8 +196,8 @@ enum Operators {
             return part.isEmpty || s.contains(part)
         case .range(let r):
             guard case .int(let i) = item else { return false }
-            let offset = i - r.start
-            return offset % r.step == 0 && offset / r.step >= 0 && offset / r.step < r.count
+            let offset = Int128(i) - Int128(r.start)
+            return offset % Int128(r.step) == 0 && offset / Int128(r.step) >= 0 && offset / Int128(r.step) < Int128(r.count)
         case .host(let object):
             if let iterator = try object.makeIterator() { return iterator.contains { equal($0, item) } }
         default: break

@@ -20,7 +20,7 @@ struct Parser {
 
     init(_ source: String, name: String, base: SourceLocation = SourceLocation(line: 1, column: 1)) throws {
         sourceName = name
-        sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        sourceLines = Parser.lines(of: source)
         var lexer = Lexer(source, name: name, base: base)
         do {
             tokens = try lexer.tokenize()
@@ -32,7 +32,14 @@ struct Parser {
     }
     private let base: SourceLocation
 
-    private static func line(_ location: SourceLocation?, in lines: [Substring], base: SourceLocation) -> String? {
+    /// The source's lines, split on the newline scalar ("\r\n" is one Character, and files
+    /// may use it) without their carriage returns.
+    static func lines(of source: String) -> [Substring] {
+        source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { Substring(String(String.UnicodeScalarView($0)).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))) }
+    }
+
+    static func line(_ location: SourceLocation?, in lines: [Substring], base: SourceLocation) -> String? {
         guard let location else { return nil }
         let index = location.line - base.line
         return index >= 0 && index < lines.count ? String(lines[index]) : nil
@@ -87,6 +94,13 @@ struct Parser {
         guard case .identifier(let name) = peek.kind else { throw error("expected a name \(context), found \(peek.kind)") }
         current += 1
         return name
+    }
+
+    /// Each link of an operator or postfix chain nests the tree one level deeper, as brackets
+    /// do: compiling and freeing the tree recurse once per link.
+    private mutating func deeper() throws {
+        depth += 1
+        if depth > Parser.maxDepth { throw error("expression nested too deeply (more than \(Parser.maxDepth) levels)") }
     }
 
     private mutating func nested<T>(_ body: (inout Parser) throws -> T) throws -> T {
@@ -267,7 +281,10 @@ struct Parser {
 
     private mutating func or() throws -> Expr {
         var left = try and()
+        let depthBefore = depth
+        defer { depth = depthBefore }
         while check(.or) {
+            try deeper()
             let location = advance().location
             left = Expr(kind: .or(left, try and()), location: location)
         }
@@ -276,7 +293,10 @@ struct Parser {
 
     private mutating func and() throws -> Expr {
         var left = try not()
+        let depthBefore = depth
+        defer { depth = depthBefore }
         while check(.and) {
+            try deeper()
             let location = advance().location
             left = Expr(kind: .and(left, try not()), location: location)
         }
@@ -319,7 +339,10 @@ struct Parser {
 
     private mutating func additive() throws -> Expr {
         var left = try multiplicative()
+        let depthBefore = depth
+        defer { depth = depthBefore }
         while check("+") || check("-") {
+            try deeper()
             let token = advance()
             guard case .symbol(let op) = token.kind else { break }
             left = Expr(kind: .binary(op, left, try multiplicative()), location: token.location)
@@ -329,7 +352,10 @@ struct Parser {
 
     private mutating func multiplicative() throws -> Expr {
         var left = try unary()
+        let depthBefore = depth
+        defer { depth = depthBefore }
         while check("*") || check("/") || check("//") || check("%") || check("@") {
+            try deeper()
             let token = advance()
             guard case .symbol(let op) = token.kind else { break }
             left = Expr(kind: .binary(op, left, try unary()), location: token.location)
@@ -360,7 +386,10 @@ struct Parser {
 
     private mutating func postfix() throws -> Expr {
         var expr = try primary()
+        let depthBefore = depth
+        defer { depth = depthBefore }
         while true {
+            if check("(") || check("[") || check(".") { try deeper() }
             if check("(") {
                 let open = advance()
                 expr = Expr(kind: .call(expr, try arguments(open)), location: open.location)

@@ -64,13 +64,14 @@ public enum Value {
     private func display(_ open: inout Set<ObjectIdentifier>) -> String {
         switch self {
         case .list(let l):
-            guard open.insert(ObjectIdentifier(l)).inserted else { return "[...]" }
+            // Deep nesting is cut off as a cycle is: the display must not exhaust the stack.
+            guard open.count < 200, open.insert(ObjectIdentifier(l)).inserted else { return "[...]" }
             defer { open.remove(ObjectIdentifier(l)) }
             var parts: [String] = []
             for item in l.items { parts.append(item.display(&open)) }
             return "[" + parts.joined(separator: ", ") + "]"
         case .dict(let d):
-            guard open.insert(ObjectIdentifier(d)).inserted else { return "{...}" }
+            guard open.count < 200, open.insert(ObjectIdentifier(d)).inserted else { return "{...}" }
             defer { open.remove(ObjectIdentifier(d)) }
             var parts: [String] = []
             for entry in d.entries { parts.append("\(entry.key.display(&open)): \(entry.value.display(&open))") }
@@ -186,9 +187,19 @@ enum HashKey: Hashable {
 /// An integer range with a step: `a..<b`, `a...b`, `range(start, stop, step)`.
 public struct RangeValue: CustomStringConvertible {
     public let start: Int, stop: Int, step: Int
+    /// Number of elements, computed once without overflow.
+    public let count: Int
 
-    public var count: Int {
-        step > 0 ? Swift.max(0, (stop - start + step - 1) / step) : Swift.max(0, (start - stop - step - 1) / -step)
+    /// A range; one with more elements than an int can count is a ValueError.
+    public init(start: Int, stop: Int, step: Int) throws {
+        guard step != 0 else { throw ScryError(.valueError, "range step cannot be zero") }
+        let span = Int128(stop) - Int128(start), by = Int128(step)
+        let elements = by > 0 ? (span > 0 ? (span - 1) / by + 1 : 0) : (span < 0 ? (-span - 1) / -by + 1 : 0)
+        guard elements <= Int128(Int.max) else {
+            throw ScryError(.valueError, "range(\(start), \(stop), \(step)) has too many elements")
+        }
+        self.start = start; self.stop = stop; self.step = step
+        count = Int(elements)
     }
 
     /// The i-th integer of the range.

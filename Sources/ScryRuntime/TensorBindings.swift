@@ -20,7 +20,7 @@ enum TensorBindings {
     static func number(_ value: Double, _ dtype: DType) -> Value {
         switch dtype {
         case .float32: return .float(value)
-        case .int64: return .int(Int(value))
+        case .int64: return value.isNaN ? .int(0) : .int(Int(exactly: value.rounded(.towardZero)) ?? (value < 0 ? .min : .max))
         case .bool: return .bool(value != 0)
         }
     }
@@ -45,12 +45,18 @@ enum TensorBindings {
         case .list, .range:
             var flat: [Double] = []
             var inferred = DType.bool
+            var depth = 0
             func visit(_ v: Value) throws -> [Int] {
                 switch v {
                 case .int(let i): flat.append(Double(i)); if inferred == .bool { inferred = .int64 }; return []
                 case .float(let f): flat.append(f); inferred = .float32; return []
                 case .bool(let b): flat.append(b ? 1 : 0); return []
                 case .list, .range:
+                    if depth > Tensor.maxRank {
+                        throw ScryError(.shapeError, "\(function)(): \(parameter) is nested deeper than a tensor's \(Tensor.maxRank) axes")
+                    }
+                    depth += 1
+                    defer { depth -= 1 }
                     let items = try Iteration.array(v)
                     var inner: [Int]?
                     for item in items {

@@ -58,6 +58,16 @@ final class ErrorReportTests: XCTestCase {
         let session = CapturingSession()
         XCTAssertEqual(session.run("break")?.description, "SyntaxError: 'break' outside a loop")
         XCTAssertEqual(session.run("return 1")?.description, "SyntaxError: 'return' outside a function")
+        XCTAssertEqual(session.run("while true { f = fn() { break }; break }")?.description, "SyntaxError: 'break' outside a loop",
+                       "a function body is not inside the loop around it")
+        XCTAssertEqual(session.run("x = 1\r\n  continue\r\n", name: "crlf.scry")?.report, """
+            crlf.scry, line 2, col 3: 'continue' outside a loop
+                  continue
+                  ^
+            SyntaxError: 'continue' outside a loop
+            """)
+        XCTAssertEqual(session.run("x = " + Array(repeating: "1", count: 300).joined(separator: " + "))?.message,
+                       "expression nested too deeply (more than 200 levels)", "long operator chains are bounded like nesting")
     }
 
     func testTracebackNamesScryFramesAndHostErrorsKeepTheirMessage() {
