@@ -39,10 +39,12 @@ final class LineEditor {
         return .line(String(cString: raw))
     }
 
-    /// Adds an entry unless it repeats the last one, and saves the history at once, so that a
-    /// crash loses nothing.
+    /// Adds an entry, dropping earlier copies of it (so Up walks through distinct entries), and
+    /// saves the history at once, so that a crash loses nothing.
     func remember(_ entry: String) {
-        if let last = entries.last, last == entry { return }
+        for index in entries.indices.reversed() where entries[index] == entry {
+            if let removed = remove_history(Int32(index)) { _ = free_history_entry(removed) }
+        }
         _ = add_history(entry)
         _ = write_history(historyPath)
     }

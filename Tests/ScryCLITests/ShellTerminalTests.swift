@@ -111,7 +111,20 @@ final class ShellTerminalTests: XCTestCase {
                                               to: URL(fileURLWithPath: keep).appendingPathComponent("shell-session.ipynb"))
         }
         let history = try String(contentsOf: folder.appendingPathComponent("history"), encoding: .utf8)
-        XCTAssertTrue(history.contains("twice(21)"), history)
+        XCTAssertEqual(history.components(separatedBy: "twice(21)").count - 1, 1, "history keeps one copy of a repeated entry: \(history)")
+
+        // Every cell was also saved for recovery; --recover lists that session.
+        let recover = Process()
+        recover.executableURL = URL(fileURLWithPath: scry)
+        recover.arguments = ["--recover"]
+        recover.environment = environment
+        let listing = Pipe()
+        recover.standardOutput = listing
+        try recover.run()
+        let sessions = String(decoding: listing.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        recover.waitUntilExit()
+        XCTAssertTrue(sessions.hasPrefix("1  session-"), sessions)
+        XCTAssertTrue(sessions.contains("open one with: scry --recover --open N"), sessions)
 
         let replay = Process()
         replay.executableURL = URL(fileURLWithPath: scry)
