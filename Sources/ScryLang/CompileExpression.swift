@@ -98,15 +98,7 @@ extension Compiler {
                 return try Operators.binary(op, a, b)
             }
         case "<", "<=", ">", ">=", "==", "!=":
-            let comparison: (Int, Int) -> Bool
-            switch op {
-            case "<": comparison = (<)
-            case "<=": comparison = (<=)
-            case ">": comparison = (>)
-            case ">=": comparison = (>=)
-            case "==": comparison = (==)
-            default: comparison = (!=)
-            }
+            let comparison: (Int, Int) -> Bool = Operators.comparison(op)!
             return { frame in
                 let a = try left.value(frame), b = try right.value(frame)
                 if case .int(let x) = a, case .int(let y) = b { return .bool(comparison(x, y)) }
@@ -119,17 +111,8 @@ extension Compiler {
 
     /// A test (`if`, `while`): comparisons of ints answer a Bool without making a Value.
     func condition(_ expr: Expr) throws -> (Frame) throws -> Bool {
-        if case let .binary(op, a, b) = expr.kind, ["<", "<=", ">", ">=", "==", "!="].contains(op) {
+        if case let .binary(op, a, b) = expr.kind, let compare: (Int, Int) -> Bool = Operators.comparison(op) {
             let left = try operand(a), right = try operand(b)
-            let compare: (Int, Int) -> Bool
-            switch op {
-            case "<": compare = (<)
-            case "<=": compare = (<=)
-            case ">": compare = (>)
-            case ">=": compare = (>=)
-            case "==": compare = (==)
-            default: compare = (!=)
-            }
             return { frame in
                 let x = try left.value(frame), y = try right.value(frame)
                 if case .int(let i) = x, case .int(let j) = y { return compare(i, j) }

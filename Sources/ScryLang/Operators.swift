@@ -86,13 +86,9 @@ enum Operators {
                 if exponent > 0 { let (b, o) = base.multipliedReportingOverflow(by: base); if o { throw overflow(op, x, y) }; base = b }
             }
             return .int(result)
-        case "==": return .bool(x == y)
-        case "!=": return .bool(x != y)
-        case "<": return .bool(x < y)
-        case "<=": return .bool(x <= y)
-        case ">": return .bool(x > y)
-        case ">=": return .bool(x >= y)
-        default: throw ScryError(.typeError, "unsupported operand types for \(op): int and int")
+        default:
+            if let compare: (Int, Int) -> Bool = comparison(op) { return .bool(compare(x, y)) }
+            throw ScryError(.typeError, "unsupported operand types for \(op): int and int")
         }
     }
 
@@ -112,13 +108,22 @@ enum Operators {
             let r = fmod(x, y)
             return .float(r != 0 && (r < 0) != (y < 0) ? r + y : r)
         case "**": return .float(pow(x, y))
-        case "==": return .bool(x == y)
-        case "!=": return .bool(x != y)
-        case "<": return .bool(x < y)
-        case "<=": return .bool(x <= y)
-        case ">": return .bool(x > y)
-        case ">=": return .bool(x >= y)
-        default: throw ScryError(.typeError, "unsupported operand types for \(op): float and float")
+        default:
+            if let compare: (Double, Double) -> Bool = comparison(op) { return .bool(compare(x, y)) }
+            throw ScryError(.typeError, "unsupported operand types for \(op): float and float")
+        }
+    }
+
+    /// The comparison an operator names (`<`, `==`, …), for any ordered type; nil for others.
+    static func comparison<T: Comparable>(_ op: String) -> ((T, T) -> Bool)? {
+        switch op {
+        case "<": return (<)
+        case "<=": return (<=)
+        case ">": return (>)
+        case ">=": return (>=)
+        case "==": return (==)
+        case "!=": return (!=)
+        default: return nil
         }
     }
 
