@@ -1,0 +1,166 @@
+/// The geometry of a pooling window over 1 to 3 spatial axes, held as three axes (size 1 for
+/// the axes a lower-dimensional pooling lacks).
+struct PoolGeometry {
+    let planes: Int
+    let input: [Int], kernel: [Int], stride: [Int], pad: [Int], output: [Int]
+    let leading: [Int]
+    let spatialRank: Int
+
+    init(_ shape: [Int], kernel: [Int], stride: [Int]?, padding: [Int], op: String) throws {
+        let d = shape.count - 2
+        guard (1...3).contains(d) else {
+            throw TensorError.shapeMismatch(op: op, "input \(shapeString(shape)) must be [N, C, …spatial] with 1 to 3 spatial axes")
+        }
+        func expand(_ values: [Int], _ name: String) throws -> [Int] {
+            if values.count == 1 { return [Int](repeating: values[0], count: d) }
+            guard values.count == d else { throw TensorError.invalidArgument(op: op, "\(name) \(shapeString(values)) must have one value or \(d)") }
+            return values
+        }
+        let k = try expand(kernel, "kernel"), s = try expand(stride ?? kernel, "stride"), p = try expand(padding, "padding")
+        guard k.allSatisfy({ $0 >= 1 }), s.allSatisfy({ $0 >= 1 }), p.allSatisfy({ $0 >= 0 }) else {
+            throw TensorError.invalidArgument(op: op, "kernel \(shapeString(k)) and stride \(shapeString(s)) must be positive, padding \(shapeString(p)) non-negative")
+        }
+        guard zip(p, k).allSatisfy({ $0 * 2 <= $1 }) else {
+            throw TensorError.invalidArgument(op: op, "padding \(shapeString(p)) must be at most half the kernel \(shapeString(k))")
+        }
+        let spatial = Array(shape[2...])
+        var out: [Int] = []
+        for i in 0..<d {
+            guard spatial[i] + 2 * p[i] >= k[i] else {
+                throw TensorError.shapeMismatch(op: op, "kernel \(shapeString(k)) does not fit input \(shapeString(spatial)) padded by \(shapeString(p))")
+            }
+            out.append((spatial[i] + 2 * p[i] - k[i]) / s[i] + 1)
+        }
+        let one = [Int](repeating: 1, count: 3 - d), zero = [Int](repeating: 0, count: 3 - d)
+        planes = shape[0] * shape[1]
+        input = one + spatial; self.kernel = one + k; self.stride = one + s; pad = zero + p; output = one + out
+        leading = Array(shape[..<2])
+        spatialRank = d
+    }
+
+    var inputVolume: Int { input.reduce(1, *) }
+    var outputVolume: Int { output.reduce(1, *) }
+    var outputShape: [Int] { leading + Array(output.suffix(spatialRank)) }
+
+    /// Calls `body(outputIndex, window)` for each output position of one plane, with the
+    /// flat input positions its window covers (padding positions left out).
+    func forEachWindow(_ body: (Int, [Int]) -> Void) {
+        var window: [Int] = []
+        window.reserveCapacity(kernel.reduce(1, *))
+        var o = 0
+        for oz in 0..<output[0] {
+            for oy in 0..<output[1] {
+                for ox in 0..<output[2] {
+                    window.removeAll(keepingCapacity: true)
+                    for kz in 0..<kernel[0] {
+                        let iz = oz * stride[0] - pad[0] + kz
+                        guard iz >= 0 && iz < input[0] else { continue }
+                        for ky in 0..<kernel[1] {
+                            let iy = oy * stride[1] - pad[1] + ky
+                            guard iy >= 0 && iy < input[1] else { continue }
+                            for kx in 0..<kernel[2] {
+                                let ix = ox * stride[2] - pad[2] + kx
+                                guard ix >= 0 && ix < input[2] else { continue }
+                                window.append((iz * input[1] + iy) * input[2] + ix)
+                            }
+                        }
+                    }
+                    body(o, window)
+                    o += 1
+                }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// Max pooling over 1 to 3 spatial axes (kernel, stride defaulting to the kernel, padding
+    /// that never wins). Returns the maxima and, per output, the flat index of the winner within
+    /// its input plane (for unpooling; the gradient goes to it). Differentiable.
+    public static func maxPool(_ input: Tensor, kernel: [Int], stride: [Int]? = nil, padding: [Int] = [0]) throws -> (values: Tensor, indices: Tensor) {
+        let g = try PoolGeometry(input.shape, kernel: kernel, stride: stride, padding: padding, op: "max_pool")
+        let x = try input.to(.float32).contiguous().detach()
+        let values = try Tensor(uninitialized: g.outputShape, dtype: .float32)
+        let indices = try Tensor(uninitialized: g.outputShape, dtype: .int64)
+        let xp = x.floatPointer, vp = values.floatPointer, ip = indices.int64Pointer
+        parallelFor(g.planes, grain: Swift.max(1, 8192 / Swift.max(g.inputVolume, 1))) { planes in
+            for plane in planes {
+                let source = xp + plane * g.inputVolume
+                g.forEachWindow { o, window in
+                    var best = window[0]
+                    for position in window.dropFirst() where source[position] > source[best] || source[position].isNaN { best = position }
+                    vp[plane * g.outputVolume + o] = source[best]
+                    ip[plane * g.outputVolume + o] = Int64(best)
+                }
+            }
+        }
+        let inputShape = input.shape
+        let output = record("max_pool", values, [input]) { grad in
+            let dx = try zeros(inputShape)
+            let gp = try grad.contiguous().floatPointer, dp = dx.floatPointer, ip = indices.int64Pointer
+            for plane in 0..<g.planes {
+                for o in 0..<g.outputVolume {
+                    dp[plane * g.inputVolume + Int(ip[plane * g.outputVolume + o])] += gp[plane * g.outputVolume + o]
+                }
+            }
+            return [dx]
+        }
+        return (output, indices)
+    }
+
+    /// Average pooling over 1 to 3 spatial axes; padded positions count in the divisor unless
+    /// `countIncludePad` is false (PyTorch's default: they count). Differentiable.
+    public static func avgPool(_ input: Tensor, kernel: [Int], stride: [Int]? = nil, padding: [Int] = [0],
+                               countIncludePad: Bool = true) throws -> Tensor {
+        let g = try PoolGeometry(input.shape, kernel: kernel, stride: stride, padding: padding, op: "avg_pool")
+        let x = try input.to(.float32).contiguous().detach()
+        let out = try Tensor(uninitialized: g.outputShape, dtype: .float32)
+        let fullWindow = Float(g.kernel.reduce(1, *))
+        let xp = x.floatPointer, op = out.floatPointer
+        parallelFor(g.planes, grain: Swift.max(1, 8192 / Swift.max(g.inputVolume, 1))) { planes in
+            for plane in planes {
+                let source = xp + plane * g.inputVolume
+                g.forEachWindow { o, window in
+                    var total: Float = 0
+                    for position in window { total += source[position] }
+                    op[plane * g.outputVolume + o] = total / (countIncludePad ? fullWindow : Float(window.count))
+                }
+            }
+        }
+        let inputShape = input.shape
+        return record("avg_pool", out, [input]) { grad in
+            let dx = try zeros(inputShape)
+            let gp = try grad.contiguous().floatPointer, dp = dx.floatPointer
+            for plane in 0..<g.planes {
+                g.forEachWindow { o, window in
+                    let share = gp[plane * g.outputVolume + o] / (countIncludePad ? fullWindow : Float(window.count))
+                    for position in window { dp[plane * g.inputVolume + position] += share }
+                }
+            }
+            return [dx]
+        }
+    }
+
+    /// Adaptive average pooling to `size` per spatial axis: output cell i averages input
+    /// positions floor(i·In/Out) ..< ceil((i+1)·In/Out), as PyTorch bins them. Differentiable.
+    public static func adaptiveAvgPool(_ input: Tensor, size: [Int]) throws -> Tensor {
+        let d = input.rank - 2
+        guard (1...3).contains(d), size.count == 1 || size.count == d, size.allSatisfy({ $0 >= 1 }) else {
+            throw TensorError.invalidArgument(op: "adaptive_avg_pool", "needs [N, C, …spatial] input (got \(shapeString(input.shape))) and positive output sizes (got \(shapeString(size)))")
+        }
+        let targets = size.count == 1 ? [Int](repeating: size[0], count: d) : size
+        var result = input
+        // Separable: average along one axis at a time, each bin a slice mean.
+        for (offset, target) in targets.enumerated() {
+            let axis = 2 + offset, length = result.shape[axis]
+            let bins = try (0..<target).map { i -> Tensor in
+                let start = i * length / target, end = ((i + 1) * length + target - 1) / target
+                var index = [TensorIndex](repeating: .all, count: axis)
+                index.append(.slice(start: start, stop: end, step: 1))
+                return try result.index(index).mean(axes: [axis], keepDims: true)
+            }
+            result = try concat(bins, axis: axis)
+        }
+        return result
+    }
+}
