@@ -3,6 +3,7 @@
 // Layers, lowest first (a module imports only those below it):
 //   1. system libraries: CBLAS (OpenBLAS), CNifti (libnifti), CGD (libgd), CEdit (libedit)
 //   2. ScryTensor: tensors and reverse-mode autodiff
+//   3. ScryNN: losses (later: modules, optimizers, schedules)
 //   4. ScryVision: pictures (RGB rasters, PNG through libgd)
 //   5. ScryLang: the Scry language (lexer, parser, compiler to closures, interpreter), which
 //      knows nothing of tensors
@@ -42,6 +43,7 @@ let package = Package(
 
         .target(name: "ScryLang", swiftSettings: kernelSettings),
 
+        .target(name: "ScryNN", dependencies: ["ScryTensor"], swiftSettings: kernelSettings),
         .target(name: "ScryVision", dependencies: ["ScryTensor", "CGD"]),
         .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryVision", "ScryLang"]),
         .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"]),
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "ScryCLITests", dependencies: ["scry"]),
         .testTarget(name: "ScryShellTests", dependencies: ["ScryShell", "ScryLang", "ScryNotebook"]),
         .testTarget(name: "ScryNotebookTests", dependencies: ["ScryNotebook", "ScryLang"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScryNNTests", dependencies: ["ScryNN", "ScryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "ScryVisionTests", dependencies: ["ScryVision", "ScryTensor"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),
