@@ -1,0 +1,91 @@
+import Foundation
+
+/// Learning-rate schedules with PyTorch's definitions: the rate for step t (0-based, the rate
+/// used by the t-th optimizer step), and reduce-on-plateau driven by a metric.
+public final class Scheduler {
+    public enum Kind: Equatable, Sendable {
+        case step(size: Int, gamma: Double)
+        case multiStep(milestones: [Int], gamma: Double)
+        case exponential(gamma: Double)
+        case cosineAnnealing(period: Int, minimum: Double)
+        case cosineWarmRestarts(firstPeriod: Int, multiplier: Int, minimum: Double)
+        /// CyclicLR: triangular, triangular2 (halving amplitude) or exp_range (γ^t amplitude).
+        case cyclic(low: Double, high: Double, halfPeriod: Int, mode: CyclicMode, gamma: Double)
+        case reduceOnPlateau(factor: Double, patience: Int, threshold: Double, cooldown: Int, minimum: Double)
+    }
+
+    public enum CyclicMode: String, Sendable { case triangular, triangular2, expRange = "exp_range" }
+
+    public let kind: Kind
+    public let baseRate: Double
+    /// The rate the next optimizer step uses.
+    public private(set) var rate: Double
+    private var steps = 0
+    // reduce-on-plateau state
+    private var best = Double.infinity, badSteps = 0, cooldownLeft = 0
+
+    public init(_ kind: Kind, baseRate: Double) throws {
+        switch kind {
+        case .step(let size, _) where size < 1, .cosineAnnealing(let size, _) where size < 1,
+             .cosineWarmRestarts(let size, _, _) where size < 1, .cyclic(_, _, let size, _, _) where size < 1:
+            throw ScheduleError("the schedule's period must be at least 1, got \(size)")
+        case .cosineWarmRestarts(_, let multiplier, _) where multiplier < 1:
+            throw ScheduleError("the restart multiplier must be at least 1, got \(multiplier)")
+        default: break
+        }
+        self.kind = kind
+        self.baseRate = baseRate
+        if case let .cyclic(low, _, _, _, _) = kind { rate = low } else { rate = baseRate }
+    }
+
+    /// The rate for step `t` of a schedule that depends only on the step.
+    public func rate(at t: Int) -> Double {
+        switch kind {
+        case let .step(size, gamma): return baseRate * Foundation.pow(gamma, Double(t / size))
+        case let .multiStep(milestones, gamma): return baseRate * Foundation.pow(gamma, Double(milestones.filter { $0 <= t }.count))
+        case let .exponential(gamma): return baseRate * Foundation.pow(gamma, Double(t))
+        case let .cosineAnnealing(period, minimum):
+            return minimum + (baseRate - minimum) * (1 + cos(Double.pi * Double(t) / Double(period))) / 2
+        case let .cosineWarmRestarts(first, multiplier, minimum):
+            var period = first, position = t
+            while position >= period { position -= period; period *= multiplier }
+            return minimum + (baseRate - minimum) * (1 + cos(Double.pi * Double(position) / Double(period))) / 2
+        case let .cyclic(low, high, half, mode, gamma):
+            let cycle = (1 + Double(t) / Double(2 * half)).rounded(.down)
+            let x = Swift.abs(Double(t) / Double(half) - 2 * cycle + 1)
+            let scale: Double
+            switch mode {
+            case .triangular: scale = 1
+            case .triangular2: scale = 1 / Foundation.pow(2, cycle - 1)
+            case .expRange: scale = Foundation.pow(gamma, Double(t))
+            }
+            return low + (high - low) * Swift.max(0, 1 - x) * scale
+        case .reduceOnPlateau: return rate
+        }
+    }
+
+    /// Moves to the next step; reduce-on-plateau needs the monitored `metric` (lower is better).
+    public func step(metric: Double? = nil) throws {
+        steps += 1
+        guard case let .reduceOnPlateau(factor, patience, threshold, cooldown, minimum) = kind else {
+            rate = rate(at: steps)
+            return
+        }
+        guard let metric else { throw ScheduleError("reduce_on_plateau needs the monitored metric at each step") }
+        // PyTorch's default threshold mode is relative: improvement means metric < best·(1 − threshold).
+        if metric < best * (1 - threshold) { best = metric; badSteps = 0 } else { badSteps += 1 }
+        if cooldownLeft > 0 { cooldownLeft -= 1; badSteps = 0 }
+        if badSteps > patience {
+            let reduced = Swift.max(rate * factor, minimum)
+            if rate - reduced > 1e-8 { rate = reduced }
+            cooldownLeft = cooldown
+            badSteps = 0
+        }
+    }
+}
+
+/// An invalid schedule setting, named.
+public struct ScheduleError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = "scheduler: " + description }
+}
