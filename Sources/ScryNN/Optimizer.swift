@@ -6,7 +6,7 @@ import ScryTensor
 /// tensors, so that it saves to safetensors and training resumes exactly.
 public final class Optimizer {
     public enum Kind: String, CaseIterable, Sendable {
-        case sgd, adam, adamw, rmsprop, adagrad
+        case sgd, adam, adamw, rmsprop, adagrad, adamax, nadam, radam, adadelta, rprop, asgd
     }
 
     public let kind: Kind
@@ -15,13 +15,24 @@ public final class Optimizer {
     public let betas: (Double, Double)
     public let eps: Double
     public let weightDecay: Double
+    /// RMSprop's smoothing constant; ASGD's decay power.
     public let alpha: Double
+    /// Adadelta's running-average coefficient.
+    public let rho: Double
+    /// NAdam's momentum decay ψ.
+    public let momentumDecay: Double
+    /// Rprop's step factors (decrease, increase) and step-size bounds.
+    public let etas: (Double, Double), stepSizes: (Double, Double)
+    /// ASGD's decay term λ and the step t0 where averaging starts.
+    public let lambda: Double, averagingStart: Double
     /// Moments and counters by `parameter/slot` name.
     public private(set) var state: [String: Tensor] = [:]
 
     /// `weightDecay` defaults to 0.01 for adamw and 0 otherwise, as in PyTorch.
     public init(_ kind: Kind, learningRate: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false,
-                betas: (Double, Double) = (0.9, 0.999), eps: Double? = nil, weightDecay: Double? = nil, alpha: Double = 0.99) throws {
+                betas: (Double, Double) = (0.9, 0.999), eps: Double? = nil, weightDecay: Double? = nil, alpha: Double? = nil,
+                rho: Double = 0.9, momentumDecay: Double = 0.004, etas: (Double, Double) = (0.5, 1.2),
+                stepSizes: (Double, Double) = (1e-6, 50), lambda: Double = 1e-4, averagingStart: Double = 1e6) throws {
         guard learningRate >= 0 else { throw TensorError.invalidArgument(op: "optimizer", "learning rate must be non-negative, got \(learningRate)") }
         if nesterov && (momentum <= 0 || dampening != 0) {
             throw TensorError.invalidArgument(op: "optimizer", "nesterov needs a positive momentum and no dampening")
@@ -30,9 +41,11 @@ public final class Optimizer {
         self.learningRate = learningRate
         self.momentum = momentum; self.dampening = dampening; self.nesterov = nesterov
         self.betas = betas
-        self.eps = eps ?? (kind == .adagrad ? 1e-10 : 1e-8)
+        self.eps = eps ?? (kind == .adagrad ? 1e-10 : (kind == .adadelta ? 1e-6 : 1e-8))
         self.weightDecay = weightDecay ?? (kind == .adamw ? 0.01 : 0)
-        self.alpha = alpha
+        self.alpha = alpha ?? (kind == .asgd ? 0.75 : 0.99)
+        self.rho = rho; self.momentumDecay = momentumDecay; self.etas = etas; self.stepSizes = stepSizes
+        self.lambda = lambda; self.averagingStart = averagingStart
     }
 
     /// Restores saved state (from `state`).
@@ -94,6 +107,61 @@ public final class Optimizer {
             let sum = try (slot(name, "sum") ?? Tensor.zeros(p.shape)) + g * g
             set(name, "sum", sum)
             return try p - g / (sum.sqrt() + eps) * lr
+        case .adamax:
+            if weightDecay != 0 { g = try g + p * weightDecay }
+            let m = try (slot(name, "exp_avg") ?? Tensor.zeros(p.shape)) * betas.0 + g * (1 - betas.0)
+            let u = try ((slot(name, "exp_inf") ?? Tensor.zeros(p.shape)) * betas.1).maximum(g.abs() + eps)
+            set(name, "exp_avg", m); set(name, "exp_inf", u)
+            return try p - m / u * (lr / (1 - pow(betas.0, steps)))
+        case .nadam:
+            if weightDecay != 0 { g = try g + p * weightDecay }
+            let mu = betas.0 * (1 - 0.5 * pow(0.96, steps * momentumDecay))
+            let nextMu = betas.0 * (1 - 0.5 * pow(0.96, (steps + 1) * momentumDecay))
+            let product = (try slot(name, "mu_product")?.item() ?? 1) * mu
+            set(name, "mu_product", Tensor(scalar: Float(product)))
+            let m = try (slot(name, "exp_avg") ?? Tensor.zeros(p.shape)) * betas.0 + g * (1 - betas.0)
+            let v = try (slot(name, "exp_avg_sq") ?? Tensor.zeros(p.shape)) * betas.1 + g * g * (1 - betas.1)
+            set(name, "exp_avg", m); set(name, "exp_avg_sq", v)
+            let denominator = try (v / (1 - pow(betas.1, steps))).sqrt() + eps
+            return try p - g / denominator * (lr * (1 - mu) / (1 - product)) - m / denominator * (lr * nextMu / (1 - product * nextMu))
+        case .radam:
+            if weightDecay != 0 { g = try g + p * weightDecay }
+            let m = try (slot(name, "exp_avg") ?? Tensor.zeros(p.shape)) * betas.0 + g * (1 - betas.0)
+            let v = try (slot(name, "exp_avg_sq") ?? Tensor.zeros(p.shape)) * betas.1 + g * g * (1 - betas.1)
+            set(name, "exp_avg", m); set(name, "exp_avg_sq", v)
+            let corrected = try m / (1 - pow(betas.0, steps))
+            let rhoInfinity = 2 / (1 - betas.1) - 1
+            let rhoT = rhoInfinity - 2 * steps * pow(betas.1, steps) / (1 - pow(betas.1, steps))
+            guard rhoT > 5 else { return try p - corrected * lr }
+            let rectification = ((rhoT - 4) * (rhoT - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rhoT)).squareRoot()
+            let adaptive = try (1 - pow(betas.1, steps)).squareRoot() / (v.sqrt() + eps)
+            return try p - corrected * adaptive * (lr * rectification)
+        case .adadelta:
+            if weightDecay != 0 { g = try g + p * weightDecay }
+            let square = try (slot(name, "square_avg") ?? Tensor.zeros(p.shape)) * rho + g * g * (1 - rho)
+            let accumulated = try slot(name, "acc_delta") ?? Tensor.zeros(p.shape)
+            let delta = try (accumulated + eps).sqrt() / (square + eps).sqrt() * g
+            set(name, "square_avg", square)
+            set(name, "acc_delta", try accumulated * rho + delta * delta * (1 - rho))
+            return try p - delta * lr
+        case .rprop:
+            let previous = try slot(name, "prev") ?? Tensor.zeros(p.shape)
+            var stepSize = try slot(name, "step_size") ?? Tensor.full(p.shape, lr)
+            let agreement = try (g * previous).sign()
+            let factor = try Tensor.where(agreement.gt(0), etas.1, Tensor.where(agreement.lt(0), etas.0, Tensor.ones(p.shape)))
+            stepSize = try (stepSize * factor).clamp(min: stepSizes.0, max: stepSizes.1)
+            let kept = try Tensor.where(agreement.lt(0), 0, g)
+            set(name, "prev", kept); set(name, "step_size", stepSize)
+            return try p - kept.sign() * stepSize
+        case .asgd:
+            if weightDecay != 0 { g = try g + p * weightDecay }
+            let eta = try slot(name, "eta")?.item() ?? lr, mu = try slot(name, "mu")?.item() ?? 1
+            let updated = try p * (1 - lambda * eta) - g * eta
+            let average = try slot(name, "ax") ?? Tensor.zeros(p.shape)
+            set(name, "ax", mu != 1 ? try average + (updated - average) * mu : updated)
+            set(name, "eta", Tensor(scalar: Float(lr / pow(1 + lambda * lr * steps, alpha))))
+            set(name, "mu", Tensor(scalar: Float(1 / Swift.max(1, steps - averagingStart))))
+            return updated
         }
     }
 }

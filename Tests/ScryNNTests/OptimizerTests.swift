@@ -8,6 +8,13 @@ final class OptimizerTests: XCTestCase {
     struct Fixture: Decodable {
         let x: Values, y: Values, w0: Values, b0: Values
         let cases: [Case]
+        let clips: [Clip]
+    }
+    struct Clip: Decodable {
+        let max_norm: Double
+        let norm_type: Option
+        let norm: Double
+        let w: Values, b: Values
     }
     struct Case: Decodable {
         let kind: String
@@ -20,10 +27,11 @@ final class OptimizerTests: XCTestCase {
         func tensor() throws -> Tensor { try Tensor(flat: data, shape: shape) }
     }
     enum Option: Decodable {
-        case number(Double), flag(Bool), pair([Double])
+        case number(Double), flag(Bool), pair([Double]), text(String)
         init(from decoder: Decoder) throws {
             let c = try decoder.singleValueContainer()
             if let b = try? c.decode(Bool.self) { self = .flag(b) }
+            else if let t = try? c.decode(String.self) { self = .text(t) }
             else if let d = try? c.decode(Double.self) { self = .number(d) }
             else { self = .pair(try c.decode([Double].self)) }
         }
@@ -43,7 +51,7 @@ final class OptimizerTests: XCTestCase {
             let optimizer = try Optimizer(Optimizer.Kind(rawValue: item.kind)!, learningRate: o["lr"]!.number!,
                                           momentum: o["momentum"]?.number ?? 0, dampening: o["dampening"]?.number ?? 0,
                                           nesterov: nesterov, betas: betas, weightDecay: o["weight_decay"]?.number,
-                                          alpha: o["alpha"]?.number ?? 0.99)
+                                          alpha: o["alpha"]?.number, averagingStart: o["t0"]?.number ?? 1e6)
             var parameters = ["w": try fixture.w0.tensor(), "b": try fixture.b0.tensor()]
             for _ in 0..<10 {
                 let w = try parameters["w"]!.requiringGrad(), b = try parameters["b"]!.requiringGrad()
@@ -60,6 +68,22 @@ final class OptimizerTests: XCTestCase {
                 }
             }
         }
+    }
+
+    func testClippingMatchesPyTorch() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/optimizer_reference.json")
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        let gradients = ["w": try fixture.w0.tensor(), "b": try fixture.b0.tensor()]
+        for clip in fixture.clips {
+            let normType: Double = { if case .text = clip.norm_type { return .infinity }; return clip.norm_type.number! }()
+            let (clipped, norm) = try GradientClipping.byNorm(gradients, maxNorm: clip.max_norm, normType: normType)
+            XCTAssertEqual(norm, clip.norm, accuracy: 1e-4 * clip.norm)
+            for (name, expected) in [("w", clip.w), ("b", clip.b)] {
+                for (a, e) in zip(clipped[name]!.scalars(), expected.data) { XCTAssertEqual(a, e, accuracy: 1e-5, "\(name) max norm \(clip.max_norm)") }
+            }
+        }
+        XCTAssertEqual(try GradientClipping.byValue(["g": try Tensor([-3.0, 0.5, 2.0])], value: 1)["g"]?.scalars(), [-1, 0.5, 1])
+        XCTAssertThrowsError(try GradientClipping.byValue(gradients, value: -1))
     }
 
     func testStateResumesExactly() throws {
