@@ -12,6 +12,15 @@ public final class Scheduler {
         /// CyclicLR: triangular, triangular2 (halving amplitude) or exp_range (γ^t amplitude).
         case cyclic(low: Double, high: Double, halfPeriod: Int, mode: CyclicMode, gamma: Double)
         case reduceOnPlateau(factor: Double, patience: Int, threshold: Double, cooldown: Int, minimum: Double)
+        /// GaNDLF's "triangle": the base rate times a factor that falls from `maximum` to
+        /// `minimum` and back over 2·stepSize steps.
+        case triangle(stepSize: Int, minimum: Double, maximum: Double)
+        /// GaNDLF's "triangle_modified": a factor 1 at the start and end of each cycle of
+        /// `length` steps, minimum/maximum at its centre.
+        case triangleModified(length: Int, minimum: Double, maximum: Double)
+        /// MONAI's WarmupCosineSchedule (GaNDLF's "warmupcosineschedule"): linear warm-up from
+        /// `warmupMultiplier`, then cosine decay over `cycles`, never below `endRate` after warm-up.
+        case warmupCosine(warmupSteps: Int, totalSteps: Int, endRate: Double, cycles: Double, warmupMultiplier: Double)
     }
 
     public enum CyclicMode: String, Sendable { case triangular, triangular2, expRange = "exp_range" }
@@ -27,7 +36,8 @@ public final class Scheduler {
     public init(_ kind: Kind, baseRate: Double) throws {
         switch kind {
         case .step(let size, _) where size < 1, .cosineAnnealing(let size, _) where size < 1,
-             .cosineWarmRestarts(let size, _, _) where size < 1, .cyclic(_, _, let size, _, _) where size < 1:
+             .cosineWarmRestarts(let size, _, _) where size < 1, .cyclic(_, _, let size, _, _) where size < 1,
+             .triangle(let size, _, _) where size < 1, .triangleModified(let size, _, _) where size < 1:
             throw ScheduleError("the schedule's period must be at least 1, got \(size)")
         case .cosineWarmRestarts(_, let multiplier, _) where multiplier < 1:
             throw ScheduleError("the restart multiplier must be at least 1, got \(multiplier)")
@@ -35,7 +45,8 @@ public final class Scheduler {
         }
         self.kind = kind
         self.baseRate = baseRate
-        if case let .cyclic(low, _, _, _, _) = kind { rate = low } else { rate = baseRate }
+        rate = baseRate
+        rate = rate(at: 0)
     }
 
     /// The rate for step `t` of a schedule that depends only on the step.
@@ -61,6 +72,20 @@ public final class Scheduler {
             }
             return low + (high - low) * Swift.max(0, 1 - x) * scale
         case .reduceOnPlateau: return rate
+        case let .triangle(size, minimum, maximum):
+            let cycle = (1 + Double(t) / Double(2 * size)).rounded(.down)
+            let x = Swift.abs(Double(t) / Double(size) - 2 * cycle + 1)
+            return baseRate * (maximum - (maximum - minimum) * Swift.max(0, 1 - x))
+        case let .triangleModified(length, minimum, maximum):
+            let position = Double(t % length)
+            let distance = 2 * Swift.abs(position - Double(length) / 2) / Double(length)
+            return baseRate * (distance + minimum / maximum * (1 - distance))
+        case let .warmupCosine(warmup, total, endRate, cycles, warmupMultiplier):
+            if t < warmup {
+                return baseRate * (warmupMultiplier + (1 - warmupMultiplier) * Double(t) / Double(Swift.max(1, warmup)))
+            }
+            let progress = Double(t - warmup) / Double(Swift.max(1, total - warmup))
+            return Swift.max(endRate, baseRate * Swift.max(0, 0.5 * (1 + cos(Double.pi * cycles * 2 * progress))))
         }
     }
 

@@ -43,6 +43,13 @@ final class SchedulerTests: XCTestCase {
             case "triangular", "triangular2", "exp_range":
                 kind = .cyclic(low: o["base_lr"]!.number, high: o["max_lr"]!.number, halfPeriod: o["step_size_up"]!.int,
                                mode: Scheduler.CyclicMode(rawValue: item.kind)!, gamma: o["gamma"]?.number ?? 1)
+            case "triangle":
+                kind = .triangle(stepSize: o["step_size"]!.int, minimum: o["min_lr"]!.number, maximum: o["max_lr"]!.number)
+            case "triangle_modified":
+                kind = .triangleModified(length: o["step_size"]!.int, minimum: o["min_lr"]!.number, maximum: o["max_lr"]!.number)
+            case "warmupcosine":
+                kind = .warmupCosine(warmupSteps: o["warmup_steps"]!.int, totalSteps: o["t_total"]!.int, endRate: o["end_lr"]!.number,
+                                     cycles: 0.5, warmupMultiplier: 0)
             case "reduce_on_plateau":
                 kind = .reduceOnPlateau(factor: o["factor"]!.number, patience: o["patience"]!.int, threshold: o["threshold"]!.number,
                                         cooldown: o["cooldown"]!.int, minimum: o["min_lr"]!.number)
