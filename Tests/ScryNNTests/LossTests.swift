@@ -33,12 +33,7 @@ final class LossTests: XCTestCase {
 
     func close(_ actual: Tensor, _ expected: Tensor, _ label: String) {
         XCTAssertEqual(actual.shape, expected.shape, label)
-        let a = actual.scalars(), e = expected.scalars()
-        let tolerance = 1e-4 * (e.map { Swift.abs($0) }.max() ?? 0) + 1e-6
-        for (x, y) in zip(a, e) where Swift.abs(x - y) > tolerance {
-            XCTFail("\(label): \(x) vs \(y)")
-            return
-        }
+        assertWithinTolerance(actual.scalars(), expected.scalars(), label)
     }
 
     func testEveryLossMatchesPyTorch() throws {

@@ -60,12 +60,7 @@ final class OptimizerTests: XCTestCase {
                 parameters = try optimizer.step(["w": w, "b": b], gradients: ["w": w.grad!, "b": b.grad!])
             }
             for (name, expected) in [("w", item.w), ("b", item.b)] {
-                let actual = parameters[name]!.scalars(), reference = expected.data
-                let tolerance = 1e-4 * (reference.map { Swift.abs($0) }.max() ?? 0) + 1e-6
-                for (a, e) in zip(actual, reference) where Swift.abs(a - e) > tolerance {
-                    XCTFail("case \(number) (\(item.kind) \(o.keys.sorted())) \(name): \(a) vs \(e)")
-                    break
-                }
+                assertWithinTolerance(parameters[name]!.scalars(), expected.data, "case \(number) (\(item.kind) \(o.keys.sorted())) \(name)")
             }
         }
     }
