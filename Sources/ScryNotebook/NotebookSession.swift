@@ -37,7 +37,6 @@ public final class NotebookSession {
         executionCount += 1
         let count = executionCount
         printed = ""
-        Interrupt.clear()
         var outputs: [NotebookOutput] = []
         var result: Value?
         var failure: ScryError?

@@ -71,6 +71,8 @@ final class ShellTerminalTests: XCTestCase {
         environment["TERM"] = "xterm"
         environment["NO_COLOR"] = "1"
         let terminal = try Terminal(executable: scry, arguments: [], environment: environment, directory: folder.path)
+        // Whatever happens, the child does not outlive the test.
+        defer { kill(terminal.pid, SIGKILL) }
         terminal.expect("[1]> ")
         terminal.send("volume = zeros([2, 3])\r")
         terminal.expect("[2]> ")

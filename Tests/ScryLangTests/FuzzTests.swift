@@ -23,6 +23,7 @@ final class FuzzTests: XCTestCase {
     func testRandomAndMutatedPrograms() throws {
         var rng = SplitMix(seed: 20261126)
         let programs = try corpus()
+        let watchdog = DispatchQueue(label: "fuzz watchdog")
         let deadline = Date().addingTimeInterval(60)
         var cases = 0, parsed = 0
         while cases < 4000 && Date() < deadline {
@@ -38,12 +39,14 @@ final class FuzzTests: XCTestCase {
             parsed += 1
             let interpreter = Interpreter()
             interpreter.write = { _ in }
-            let timer = DispatchSource.makeTimerSource()
+            let timer = DispatchSource.makeTimerSource(queue: watchdog)
             timer.schedule(deadline: .now() + .milliseconds(20))
             timer.setEventHandler { Interrupt.request() }
             timer.resume()
             _ = try? interpreter.execute(source, name: "fuzz")
             timer.cancel()
+            // A handler already running finishes before the flag is cleared for the next case.
+            watchdog.sync {}
             Interrupt.clear()
         }
         XCTAssertGreaterThanOrEqual(cases, 1000, "the fuzzer ran too few cases in its time budget")

@@ -13,12 +13,14 @@ final class InterruptTests: XCTestCase {
         })
         for program in ["while true { }", "for i in 0..<1000000000000 { }", "fn spin() { while true { } }\nspin()",
                         "fn r() { return r() }\nwhile true { try { r() } catch e { } }"] {
-            let timer = DispatchSource.makeTimerSource()
+            let watchdog = DispatchQueue(label: "interrupt test")
+            let timer = DispatchSource.makeTimerSource(queue: watchdog)
             timer.schedule(deadline: .now() + .milliseconds(50))
             timer.setEventHandler { Interrupt.request() }
             timer.resume()
             let error = session.run("count = 0\n" + program)
             timer.cancel()
+            watchdog.sync {}
             XCTAssertEqual(error?.name, .interrupted, program)
         }
         XCTAssertNil(session.run("print(count + 1)"))
