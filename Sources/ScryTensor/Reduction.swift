@@ -197,6 +197,37 @@ extension Tensor {
         let result = try Tensor(uninitialized: keepDims ? layout.keptShape : layout.droppedShape, dtype: .float32)
         let x = layout.source.floatPointer, out = result.floatPointer
         let (outer, reduced, inner) = (layout.outer, layout.reduced, layout.inner)
+        let fewLongRuns = inner == 1 && outer < Threads.count && reduced >= 1 << 16
+        if fewLongRuns {
+            // Few long runs: each thread takes a piece of the run, then the pieces' extremes meet.
+            let chunks = Threads.count
+            for o in 0..<outer {
+                var partials = [Float](repeating: 0, count: chunks)
+                partials.withUnsafeMutableBufferPointer { p in
+                    let base = p.baseAddress!
+                    parallelFor(chunks, grain: 1) { range in
+                        for c in range {
+                            let start = reduced * c / chunks, end = reduced * (c + 1) / chunks
+                            base[c] = contiguousExtreme(x + o * reduced + start, end - start, largest: largest)
+                        }
+                    }
+                }
+                out[o] = partials.withUnsafeBufferPointer { contiguousExtreme($0.baseAddress!, chunks, largest: largest) }
+            }
+        } else {
+            Tensor.extremeKernel(x, out, outer: outer, reduced: reduced, inner: inner, largest: largest)
+        }
+        let input = self.detach(), kept = layout.keptShape
+        return recordOp(op, result, [self]) { g in
+            let mask = try input.eq(result.detach().reshape(kept)).to(.float32)
+            let ties = try mask.sum(axes: resolved, keepDims: true)
+            return [try g.reshape(kept) * mask / ties]
+        }
+    }
+
+    /// Extremes of `outer` groups of `reduced` × `inner` values, split among threads by group.
+    private static func extremeKernel(_ x: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>, outer: Int,
+                                      reduced: Int, inner: Int, largest: Bool) {
         parallelFor(outer, grain: Swift.max(1, (1 << 15) / Swift.max(reduced * inner, 1))) { range in
             for o in range {
                 if inner == 1 {
@@ -213,12 +244,6 @@ extension Tensor {
                     }
                 }
             }
-        }
-        let input = self.detach(), kept = layout.keptShape
-        return recordOp(op, result, [self]) { g in
-            let mask = try input.eq(result.detach().reshape(kept)).to(.float32)
-            let ties = try mask.sum(axes: resolved, keepDims: true)
-            return [try g.reshape(kept) * mask / ties]
         }
     }
 

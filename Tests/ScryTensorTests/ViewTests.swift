@@ -72,6 +72,16 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(one.1, two.1)
     }
 
+    func testLongRunsSplitAmongThreadsFindTheExtremes() throws {
+        var x = try Tensor.arange(0, Double(1 << 18), dtype: .float32).reshape([1, 1 << 18])
+        try x.setElement(1e9, at: [0, 200_001])
+        try x.setElement(-5, at: [0, 3])
+        XCTAssertEqual(try x.max().item(), 1e9)
+        XCTAssertEqual(try x.min(axes: [1]).scalars(), [-5])
+        try x.setElement(.nan, at: [0, 150_000])
+        XCTAssertTrue(try x.max().item().isNaN)
+    }
+
     func testNaNPropagates() throws {
         let x = try Tensor([1.0, .nan, 3.0])
         XCTAssertTrue(try x.max().item().isNaN)
