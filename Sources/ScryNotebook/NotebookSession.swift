@@ -80,7 +80,7 @@ public final class NotebookSession {
 
     /// Whether the cell's last code character is `;` (comments after it aside).
     static func endsWithSemicolon(_ source: String) -> Bool {
-        let lines = source.split(separator: "\n").map { line -> Substring in
+        let lines = source.split(whereSeparator: \.isNewline).map { line -> Substring in
             guard let hash = line.firstIndex(of: "#"), !line[..<hash].contains("\"") else { return line }
             return line[..<hash]
         }

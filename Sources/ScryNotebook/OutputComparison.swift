@@ -59,7 +59,9 @@ public enum OutputComparison {
             for (u, v) in zip(x, y) {
                 switch (u, v) {
                 case let (.number(p), .number(q)):
-                    if !(p.isNaN && q.isNaN) && !(p == q) && Swift.abs(p - q) > 1e-4 * Swift.abs(p) + 1e-6 { same = false }
+                    if !(p.isNaN && q.isNaN) && !(p == q) && (!p.isFinite || !q.isFinite || Swift.abs(p - q) > 1e-4 * Swift.abs(p) + 1e-6) {
+                        same = false
+                    }
                 case let (.text(p), .text(q)):
                     if p != q { same = false }
                 default:

@@ -35,7 +35,7 @@ public enum Replay {
             progress("[\(cellNumber)] \(source.split(separator: "\n").first.map(String.init) ?? "")")
             let outputs = session.run(source)
             outcome.cellsRun += 1
-            let ignored = source.split(separator: "\n", omittingEmptySubsequences: false).first?
+            let ignored = source.split(whereSeparator: \.isNewline).first?
                 .trimmingCharacters(in: .whitespaces) == ignoreMarker
             if check && !ignored, let problem = OutputComparison.difference(stored: stored, new: outputs) {
                 outcome.mismatch = (cellNumber, "cell \(cellNumber) (\(id)) does not match:\n\(source)\n\(problem)")

@@ -9,7 +9,9 @@ public enum ScriptFormat {
         notebook.cells.map { cell -> String in
             switch cell {
             case .code(_, let source, _, _):
-                return "# %%\n" + source
+                // A code line that would read as a cell marker is escaped, and restored on import.
+                let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+                return "# %%\n" + lines.map { $0.hasPrefix("# %%") ? "# ~" + $0.dropFirst(2) : $0 }.joined(separator: "\n")
             case .markdown(_, let source):
                 let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
                 return "# %% [markdown]\n" + lines.map { $0.isEmpty ? "#" : "# " + $0 }.joined(separator: "\n")
@@ -22,14 +24,18 @@ public enum ScriptFormat {
     public static func `import`(_ script: String) -> Notebook {
         var cells: [(markdown: Bool, lines: [Substring])] = []
         var current: (markdown: Bool, lines: [Substring])?
-        for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed == "# %%" || trimmed.hasPrefix("# %% ") {
+        // Lines split on the newline scalar, without carriage returns (CRLF files) or a BOM.
+        let text = script.hasPrefix("\u{FEFF}") ? String(script.dropFirst()) : script
+        let allLines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { Substring(String(String.UnicodeScalarView($0)).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))) }
+        for line in allLines {
+            // Markers count only at the start of a line.
+            if line == "# %%" || line.hasPrefix("# %% ") {
                 if let current { cells.append(current) }
-                current = (trimmed.contains("[markdown]"), [])
+                current = (line.contains("[markdown]"), [])
             } else if current != nil {
-                current!.lines.append(line)
-            } else if !trimmed.isEmpty {
+                current!.lines.append(line.hasPrefix("# ~%%") ? "# " + line.dropFirst(3) : line)
+            } else if !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 current = (false, [line])
             }
         }

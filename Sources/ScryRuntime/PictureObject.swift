@@ -86,7 +86,7 @@ final class TableObject: HostObject {
 
     var csv: String {
         func field(_ text: String) -> String {
-            text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+            text.unicodeScalars.contains(where: { ",\"\n\r".unicodeScalars.contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         return ([columns.map(field)] + rows.map { $0.map { field($0.printed) } }).map { $0.joined(separator: ",") }
             .joined(separator: "\n") + "\n"

@@ -14,6 +14,7 @@ struct Completion {
     /// The word the candidates replace (what was typed of it), and the candidates.
     func complete(line: String, cursor: Int) -> (word: String, candidates: [String]) {
         let before = String(line.prefix(cursor))
+        if let argument = Completion.pathArgument(before) { return (argument, paths(argument)) }
         if before.filter({ $0 == "\"" }).count % 2 == 1 {
             return (String(before[before.index(after: before.lastIndex(of: "\"")!)...]), candidates(line: line, cursor: cursor))
         }
@@ -28,6 +29,7 @@ struct Completion {
             let fragment = String(before[before.index(after: before.lastIndex(of: "\"")!)...])
             return paths(fragment)
         }
+        if let argument = Completion.pathArgument(before) { return paths(argument) }
         let word = String(before.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
         let beforeWord = before.dropLast(word.count)
         if beforeWord.trimmingCharacters(in: .whitespaces) == ":" {
@@ -45,6 +47,14 @@ struct Completion {
             // Keyword parameters first, then alphabetical.
             (a.hasSuffix(":") ? 0 : 1, a) < (b.hasSuffix(":") ? 0 : 1, b)
         }
+    }
+
+    /// The path typed after `:load ` or `:save `, whose argument is a file.
+    static func pathArgument(_ before: String) -> String? {
+        for command in [":load ", ":save "] where before.hasPrefix(command) {
+            return String(before.dropFirst(command.count))
+        }
+        return nil
     }
 
     /// The attributes of a dotted name's value (`x.`, `model.enc.`), without running calls.

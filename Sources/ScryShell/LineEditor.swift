@@ -16,6 +16,8 @@ final class LineEditor {
 
     init(historyPath: String) {
         self.historyPath = historyPath
+        // libedit handles characters beyond ASCII only under a UTF-8 aware locale.
+        setlocale(LC_CTYPE, "")
         rl_readline_name = UnsafePointer(strdup("scry"))
         // The shell handles Ctrl-C itself: libedit must not install its own handlers.
         rl_catch_signals = 0
@@ -42,7 +44,9 @@ final class LineEditor {
     /// Adds an entry, dropping earlier copies of it (so Up walks through distinct entries), and
     /// saves the history at once, so that a crash loses nothing.
     func remember(_ entry: String) {
-        for index in entries.indices.reversed() where entries[index] == entry {
+        guard !entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        let existing = entries
+        for index in existing.indices.reversed() where existing[index] == entry {
             if let removed = remove_history(Int32(index)) { _ = free_history_entry(removed) }
         }
         _ = add_history(entry)
@@ -84,6 +88,17 @@ private let interruptibleGetc: @convention(c) (UnsafeMutablePointer<FILE>?) -> I
         if count == 1 && byte == 3 {
             Interrupt.request()
             return EOF
+        }
+        // libedit takes one character per call: decode a UTF-8 sequence into its code point.
+        if count == 1 && byte >= 0xC0 {
+            let length = byte >= 0xF0 ? 4 : (byte >= 0xE0 ? 3 : 2)
+            var scalar = UInt32(byte) & (0xFF >> (length + 1))
+            for _ in 1..<length {
+                var next: UInt8 = 0
+                guard Foundation.read(STDIN_FILENO, &next, 1) == 1, next & 0xC0 == 0x80 else { return 0xFFFD }
+                scalar = scalar << 6 | UInt32(next & 0x3F)
+            }
+            return Int32(bitPattern: scalar)
         }
         if count == 1 { return Int32(byte) }
         if count == -1 && errno == EINTR && !Interrupt.isRequested { continue }

@@ -47,16 +47,16 @@ public enum Shell {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    /// Asks until the session is saved or the user declines (a failed save asks again).
     private static func offerToSave(_ core: ShellCore, _ editor: LineEditor) {
-        guard core.unsavedCells > 0 else { return }
-        let suggestion = core.savePath ?? "session.ipynb"
-        switch editor.read(prompt: "Save this session (\(core.unsavedCells) unsaved cell\(core.unsavedCells == 1 ? "" : "s")) as \(suggestion)? [Y/n/other path] ") {
-        case .line(let answer):
+        while core.unsavedCells > 0 {
+            let suggestion = core.savePath ?? "session.ipynb"
+            guard case .line(let answer) = editor.read(prompt: "Save this session (\(core.unsavedCells) unsaved cell\(core.unsavedCells == 1 ? "" : "s")) as \(suggestion)? [Y/n/other path] ") else {
+                return
+            }
             let trimmed = answer.trimmingCharacters(in: .whitespaces)
             if trimmed.lowercased() == "n" || trimmed.lowercased() == "no" { return }
             core.save(trimmed.isEmpty || trimmed.lowercased() == "y" || trimmed.lowercased() == "yes" ? nil : trimmed)
-        default:
-            return
         }
     }
 }

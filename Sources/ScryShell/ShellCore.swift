@@ -163,7 +163,13 @@ public final class ShellCore {
             let notebook = try Notebook.read(path)
             for cell in notebook.cells {
                 switch cell {
-                case .code(_, let source, _, _): runCell(source)
+                case let .code(_, source, _, outputs):
+                    // A cell interrupted when recorded (a runaway loop) would run away again.
+                    if outputs.contains(where: { if case .error("Interrupted", _, _) = $0 { return true }; return false }) {
+                        write("skipped a cell that was interrupted when recorded\n")
+                        continue
+                    }
+                    runCell(source)
                 case .markdown(_, let source): session.addMarkdown(source)
                 }
             }

@@ -29,6 +29,7 @@ final class DisplayValueTests: XCTestCase {
         XCTAssertEqual(session.run("""
             save(show(eye(4)), "\(png)")
             t = table({"subject": ["s1", "s \\"2\\""], "dice": [0.9, 0.85]})
+            save(table({"note": ["a\\r\\nb"]}), "\(csv).crlf")
             t.to_csv("\(csv)")
             print(t)
             print(len(t), t["dice"], t[1])
@@ -37,6 +38,7 @@ final class DisplayValueTests: XCTestCase {
         XCTAssertTrue(picture.pixel(1, 1) == (255, 255, 255))
         XCTAssertTrue(picture.pixel(1, 0) == (0, 0, 0))
         XCTAssertEqual(try String(contentsOfFile: csv, encoding: .utf8), "subject,dice\ns1,0.9\n\"s \"\"2\"\"\",0.85\n")
+        XCTAssertEqual(try String(contentsOfFile: csv + ".crlf", encoding: .utf8), "note\n\"a\r\nb\"\n", "a CRLF inside a field is quoted")
         guard case .error(let name, let value, _)? = session.run("save(show(eye(2)), \"x.jpg\")").first else { return XCTFail() }
         XCTAssertEqual(name, "ValueError")
         XCTAssertTrue(value.contains("ending in .png"), value)

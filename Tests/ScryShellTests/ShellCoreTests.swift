@@ -87,7 +87,12 @@ final class ShellCoreTests: XCTestCase {
         XCTAssertEqual(take(), "session reset\n")
         core.submit("t")
         XCTAssertTrue(take().contains("NameError"))
+        var withInterrupted = try Notebook.read(path)
+        withInterrupted.cells.append(.code(id: "cell-9", source: "while true { }", executionCount: 9,
+                                           outputs: [.error(name: "Interrupted", value: "interrupted", traceback: [])]))
+        try withInterrupted.write(to: path)
         core.submit(":load \(path)")
+        XCTAssertTrue(output.contains("skipped a cell that was interrupted when recorded"), "a runaway cell is not re-run")
         XCTAssertTrue(take().hasSuffix("loaded \(path)\n"))
         core.submit("t.shape")
         XCTAssertEqual(take(), "[4, 8]\n")
@@ -113,6 +118,9 @@ final class ShellCoreTests: XCTestCase {
         let result = core.completions(line: typed, cursor: typed.count)
         XCTAssertEqual(result.word, "\(folder.path)/tr")
         XCTAssertEqual(result.candidates, ["\(folder.path)/tr_dir/", "\(folder.path)/train.csv"])
+        let loadLine = ":load \(folder.path)/tra"
+        XCTAssertEqual(core.completions(line: loadLine, cursor: loadLine.count).candidates, ["\(folder.path)/train.csv"],
+                       ":load and :save complete paths")
     }
 
     func testEveryCellIsSavedForRecovery() throws {
