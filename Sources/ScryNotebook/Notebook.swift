@@ -49,6 +49,11 @@ public struct Notebook: Equatable {
     /// Everything under `metadata` (kernelspec, language_info, Scry's own `scry` entry, and
     /// whatever other tools stored there, kept as it was).
     public var metadata: JSON
+    /// What other tools stored per cell, kept through a rewrite: each cell's `metadata` (tags,
+    /// collapsed…) and `attachments`, by cell id.
+    public var cellExtras: [String: [String: JSON]] = [:]
+    /// Ids of raw cells (read and written back as raw; Scry treats them as text).
+    public var rawCells: Set<String> = []
 
     public init(cells: [NotebookCell] = [], metadata: JSON? = nil) {
         self.cells = cells
@@ -76,23 +81,25 @@ public struct Notebook: Equatable {
     /// The notebook as Jupyter writes it.
     public var json: JSON {
         .object([
-            "cells": .array(cells.map(Notebook.encode)),
+            "cells": .array(cells.map(encode)),
             "metadata": metadata,
             "nbformat": .int(4),
             "nbformat_minor": .int(5),
         ])
     }
 
-    private static func encode(_ cell: NotebookCell) -> JSON {
+    private func encode(_ cell: NotebookCell) -> JSON {
+        var fields: [String: JSON] = ["id": .string(cell.id), "metadata": .object([:]), "source": JSON.lines(cell.source)]
+        for (key, value) in cellExtras[cell.id] ?? [:] { fields[key] = value }
         switch cell {
-        case let .markdown(id, source):
-            return .object(["cell_type": .string("markdown"), "id": .string(id), "metadata": .object([:]),
-                            "source": JSON.lines(source)])
-        case let .code(id, source, count, outputs):
-            return .object(["cell_type": .string("code"), "id": .string(id), "metadata": .object([:]),
-                            "source": JSON.lines(source), "execution_count": count.map { .int($0) } ?? .null,
-                            "outputs": .array(outputs.map(encode))])
+        case .markdown:
+            fields["cell_type"] = .string(rawCells.contains(cell.id) ? "raw" : "markdown")
+        case let .code(_, _, count, outputs):
+            fields["cell_type"] = .string("code")
+            fields["execution_count"] = count.map { .int($0) } ?? .null
+            fields["outputs"] = .array(outputs.map(Notebook.encode))
         }
+        return .object(fields)
     }
 
     private static func encode(_ output: NotebookOutput) -> JSON {
@@ -126,15 +133,20 @@ public struct Notebook: Equatable {
         guard case .int(let major)? = json["nbformat"], major == 4 else {
             throw fail("nbformat", "only nbformat 4 notebooks can be read")
         }
-        guard case .array(let rawCells)? = json["cells"] else { throw fail("cells", "missing or not a list") }
-        metadata = json["metadata"] ?? Notebook.defaultMetadata(scry: [:])
+        guard case .array(let cellList)? = json["cells"] else { throw fail("cells", "missing or not a list") }
+        if case .object? = json["metadata"] { metadata = json["metadata"]! } else { metadata = Notebook.defaultMetadata(scry: [:]) }
         cells = []
-        for (index, raw) in rawCells.enumerated() {
+        for (index, raw) in cellList.enumerated() {
             let field = "cells[\(index)]"
             guard case .string(let type)? = raw["cell_type"] else { throw fail("\(field).cell_type", "missing") }
             guard let source = raw["source"]?.joinedText else { throw fail("\(field).source", "missing or not text") }
             var id = "cell-\(index + 1)"
             if case .string(let given)? = raw["id"] { id = given }
+            var extras: [String: JSON] = [:]
+            if case .object(let members)? = raw["metadata"], !members.isEmpty { extras["metadata"] = .object(members) }
+            if let attachments = raw["attachments"], type != "code" { extras["attachments"] = attachments }
+            if !extras.isEmpty { cellExtras[id] = extras }
+            if type == "raw" { rawCells.insert(id) }
             switch type {
             case "markdown", "raw":
                 cells.append(.markdown(id: id, source: source))

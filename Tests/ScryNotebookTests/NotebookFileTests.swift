@@ -24,6 +24,23 @@ final class NotebookFileTests: XCTestCase {
         XCTAssertEqual(notebook.json.text, original)
     }
 
+    func testCellMetadataAttachmentsAndRawCellsSurviveARewrite() throws {
+        let text = """
+            {"cells": [
+              {"cell_type": "code", "id": "a1", "metadata": {"tags": ["setup"]}, "source": "x = 1", "execution_count": null, "outputs": []},
+              {"cell_type": "markdown", "id": "m1", "metadata": {}, "source": "see", "attachments": {"p.png": {"image/png": "iVBORw0KGgo="}}},
+              {"cell_type": "raw", "id": "r1", "metadata": {}, "source": "raw text"}
+            ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+            """
+        var notebook = try Notebook(json: try JSON.parse(Data(text.utf8)), file: "edited.ipynb")
+        notebook.cells[0] = .code(id: "a1", source: "x = 1", executionCount: 1, outputs: [])
+        let written = try JSON.parse(Data(notebook.json.text.utf8))
+        guard case .array(let cells)? = written["cells"] else { return XCTFail("no cells") }
+        XCTAssertEqual(cells[0]["metadata"], .object(["tags": .array([.string("setup")])]))
+        XCTAssertEqual(cells[1]["attachments"]?["p.png"], .object(["image/png": .string("iVBORw0KGgo=")]))
+        XCTAssertEqual(cells[2]["cell_type"], .string("raw"))
+    }
+
     func testLinesSplitAsPythonSplitlines() {
         XCTAssertEqual(JSON.lines("a\nb\r\nc\rd\u{2028}e"), .array(["a\n", "b\r\n", "c\r", "d\u{2028}", "e"].map { .string($0) }))
         XCTAssertEqual(JSON.lines(""), .array([]))
