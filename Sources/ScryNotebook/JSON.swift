@@ -78,6 +78,8 @@ public indirect enum JSON: Equatable {
     static func pythonFloat(_ d: Double) -> String {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
+        // Swift switches to exponent form at 2^53, Python only at 1e16 (values there are integral).
+        if Swift.abs(d) >= 0x1p53 && Swift.abs(d) < 1e16 { return String(format: "%.1f", d) }
         return "\(d)"
     }
 

@@ -47,6 +47,11 @@ final class NotebookFileTests: XCTestCase {
         XCTAssertEqual(JSON.lines("end\n"), .array([.string("end\n")]))
     }
 
+    func testFloatsAreWrittenAsPythonWritesThem() {
+        XCTAssertEqual([9.5e15, 1e16, 0.1, 1e-5, 0.0001, 100.0, -2.5e-7].map(JSON.pythonFloat),
+                       ["9500000000000000.0", "1e+16", "0.1", "1e-05", "0.0001", "100.0", "-2.5e-07"])
+    }
+
     func testEscapingMatchesPythonJSON() {
         var out = ""
         JSON.quote("q\" b\\ \u{1} é ✓ \u{7f}", into: &out)
