@@ -87,6 +87,23 @@ private func contiguousExtreme(_ x: UnsafePointer<Float>, _ n: Int, largest: Boo
     return result
 }
 
+/// Splits a run of `length` elements into one piece per thread and returns each piece's
+/// result, `body(start, count)`, computed in parallel.
+func piecewise<T>(_ length: Int, initial: T, _ body: (Int, Int) -> T) -> [T] {
+    let pieces = Threads.count
+    var results = [T](repeating: initial, count: pieces)
+    results.withUnsafeMutableBufferPointer { buffer in
+        let base = buffer.baseAddress!
+        parallelFor(pieces, grain: 1) { range in
+            for piece in range {
+                let start = length * piece / pieces, end = length * (piece + 1) / pieces
+                base[piece] = body(start, end - start)
+            }
+        }
+    }
+    return results
+}
+
 extension Tensor {
     /// Sum over `axes` (nil: all), optionally keeping them as size-1 axes.
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
@@ -129,18 +146,7 @@ extension Tensor {
             } else {
                 // Few long runs: split each run among threads and add the partial sums.
                 for o in 0..<outer {
-                    let chunks = Threads.count
-                    var partials = [Double](repeating: 0, count: chunks)
-                    partials.withUnsafeMutableBufferPointer { p in
-                        let base = p.baseAddress!
-                        parallelFor(chunks, grain: 1) { range in
-                            for c in range {
-                                let start = reduced * c / chunks, end = reduced * (c + 1) / chunks
-                                base[c] = contiguousSum(x + o * reduced + start, end - start)
-                            }
-                        }
-                    }
-                    out[o] = Float(partials.reduce(0, +))
+                    out[o] = Float(piecewise(reduced, initial: 0.0) { contiguousSum(x + o * reduced + $0, $1) }.reduce(0, +))
                 }
             }
             return
@@ -200,19 +206,9 @@ extension Tensor {
         let fewLongRuns = inner == 1 && outer < Threads.count && reduced >= 1 << 16
         if fewLongRuns {
             // Few long runs: each thread takes a piece of the run, then the pieces' extremes meet.
-            let chunks = Threads.count
             for o in 0..<outer {
-                var partials = [Float](repeating: 0, count: chunks)
-                partials.withUnsafeMutableBufferPointer { p in
-                    let base = p.baseAddress!
-                    parallelFor(chunks, grain: 1) { range in
-                        for c in range {
-                            let start = reduced * c / chunks, end = reduced * (c + 1) / chunks
-                            base[c] = contiguousExtreme(x + o * reduced + start, end - start, largest: largest)
-                        }
-                    }
-                }
-                out[o] = partials.withUnsafeBufferPointer { contiguousExtreme($0.baseAddress!, chunks, largest: largest) }
+                let partials = piecewise(reduced, initial: Float(0)) { contiguousExtreme(x + o * reduced + $0, $1, largest: largest) }
+                out[o] = partials.withUnsafeBufferPointer { contiguousExtreme($0.baseAddress!, $0.count, largest: largest) }
             }
         } else {
             Tensor.extremeKernel(x, out, outer: outer, reduced: reduced, inner: inner, largest: largest)
