@@ -113,6 +113,11 @@ enum Builtins {
             }
             throw ScryError(kind, a["message"].printed)
         },
+        NativeFunction("uninterruptible", [Parameter("function")],
+                       doc: "Calls a function with interrupts deferred: a Ctrl-C meanwhile stops the program just after it returns.",
+                       help: "For library code whose steps must not be left half-done (an optimizer update, a checkpoint write).") { a in
+            try Interrupt.critical { try a.interpreter.call(a["function"], Arguments()) }
+        },
         NativeFunction("help", [Parameter("value", default: .nil)], doc: "Shows the documentation of a function or value.") { a in
             a.interpreter.write(a.interpreter.helpText(for: a["value"]) + "\n")
             return .nil

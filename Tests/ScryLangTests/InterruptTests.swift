@@ -31,6 +31,28 @@ final class InterruptTests: XCTestCase {
         XCTAssertEqual(session.lines, ["1"])
     }
 
+    func testUninterruptibleDefersAnInterruptUntilTheFunctionReturns() {
+        let session = CapturingSession()
+        session.interpreter.register(NativeFunction("request_interrupt", doc: "test hook") { _ in
+            Interrupt.request(); return .nil
+        })
+        // The interrupt arrives in the middle of the update; both halves still happen.
+        let error = session.run("""
+            state = {"a": 0, "b": 0}
+            fn update() {
+                state["a"] = 1
+                request_interrupt()
+                for i in 0..<3 { state["b"] += 1 }
+            }
+            uninterruptible(update)
+            print("never")
+            """)
+        XCTAssertEqual(error?.name, .interrupted)
+        XCTAssertEqual(session.lines, [])
+        XCTAssertNil(session.run("print(state)"))
+        XCTAssertEqual(session.lines, ["{\"a\": 1, \"b\": 3}"])
+    }
+
     func testCriticalSectionDefersTheInterrupt() throws {
         var steps = 0
         try Interrupt.critical {
