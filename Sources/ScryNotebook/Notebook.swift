@@ -1,4 +1,5 @@
 import Foundation
+import ScryTensor
 
 /// A problem with a notebook file, naming the file and the field at fault.
 public enum NotebookError: Error, CustomStringConvertible, Equatable {
@@ -222,22 +223,12 @@ public struct Notebook: Equatable {
         try Notebook.writeAtomically(Data(json.text.utf8), to: path)
     }
 
-    /// Writes `data` to a temporary file in the target's folder, then renames it over the target.
+    /// Writes `data` atomically (see AtomicFile), failing with a NotebookError.
     public static func writeAtomically(_ data: Data, to path: String) throws {
-        let target = URL(fileURLWithPath: path)
-        let temporary = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
         do {
-            try data.write(to: temporary)
-            guard rename(temporary.path, target.path) == 0 else {
-                throw NotebookError.io("\(path): cannot replace the file: \(String(cString: strerror(errno)))")
-            }
-        } catch let error as NotebookError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw NotebookError.io("\(path): cannot write: \(error.localizedDescription)")
+            try AtomicFile.write(data, to: path)
+        } catch let failure as AtomicFile.Failure {
+            throw NotebookError.io(failure.description)
         }
     }
 }

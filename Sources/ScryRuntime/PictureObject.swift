@@ -1,5 +1,6 @@
 import Foundation
 import ScryLang
+import ScryTensor
 import ScryVision
 
 /// A picture as a Scry value: displayed inline in the shell, stored as image/png in notebooks.
@@ -56,19 +57,12 @@ final class TableObject: HostObject {
     var length: Int? { rows.count }
     var attributeNames: [String] { ["columns", "rows", "to_csv"] }
 
+    /// Aligned columns; numeric columns are right-aligned.
     var display: String {
-        let cells = [columns] + rows.map { $0.map(\.printed) }
-        let widths = columns.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
-        func line(_ row: [String], numeric: [Bool]) -> String {
-            row.enumerated().map { i, text in
-                let pad = String(repeating: " ", count: widths[i] - text.count)
-                return numeric[i] ? pad + text : text + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        let numeric = columns.indices.map { column in
+            rows.allSatisfy { if case .int = $0[column] { return true }; if case .float = $0[column] { return true }; return false }
         }
-        let numeric = columns.indices.map { column in rows.allSatisfy { if case .int = $0[column] { return true }; if case .float = $0[column] { return true }; return false } }
-        let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
-        return ([line(columns, numeric: numeric.map { _ in false }), rule] + rows.map { line($0.map(\.printed), numeric: numeric) })
-            .joined(separator: "\n")
+        return TableText.render(header: columns, rows: rows.map { $0.map(\.printed) }, rightAligned: numeric)
     }
 
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
@@ -120,19 +114,31 @@ final class TableObject: HostObject {
     }
 }
 
-/// Files the runtime writes, written atomically: a temporary file, then a rename.
+/// Text tables as the shell shows them: a header, a rule of '─', then the rows, columns two
+/// spaces apart.
+public enum TableText {
+    public static func render(header: [String], rows: [[String]], rightAligned: [Bool]? = nil) -> String {
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        let right = rightAligned ?? header.map { _ in false }
+        func line(_ row: [String], alignRight: [Bool]) -> String {
+            row.enumerated().map { i, text in
+                let pad = String(repeating: " ", count: widths[i] - text.count)
+                return alignRight[i] ? pad + text : text + pad
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
+        return ([line(header, alignRight: header.map { _ in false }), rule] + rows.map { line($0, alignRight: right) })
+            .joined(separator: "\n")
+    }
+}
+
+/// Files the runtime writes, written atomically (see AtomicFile), failing with an IOError.
 enum FileOutput {
     static func writeAtomically(_ data: Data, to path: String) throws {
-        let target = URL(fileURLWithPath: path)
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
         do {
-            try data.write(to: temporary)
-        } catch {
-            throw ScryError(.ioError, "cannot write \(path): \(error.localizedDescription)")
-        }
-        guard rename(temporary.path, target.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ScryError(.ioError, "cannot write \(path): \(String(cString: strerror(errno)))")
+            try AtomicFile.write(data, to: path)
+        } catch let failure as AtomicFile.Failure {
+            throw ScryError(.ioError, failure.description)
         }
     }
 }

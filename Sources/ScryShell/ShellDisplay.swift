@@ -1,5 +1,6 @@
 import Foundation
 import ScryLang
+import ScryRuntime
 
 /// How the shell shows values: host values in their fuller form (a tensor's statistics),
 /// long lists and dicts truncated, tables aligned.
@@ -75,12 +76,6 @@ public enum ShellDisplay {
     /// Rows as aligned columns; the first row is the header, underlined.
     public static func table(_ rows: [[String]]) -> String {
         guard let header = rows.first else { return "" }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        func line(_ row: [String]) -> String {
-            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
-        let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
-        return ([line(header), rule] + rows.dropFirst().map(line)).joined(separator: "\n")
+        return TableText.render(header: header, rows: Array(rows.dropFirst()))
     }
 }

@@ -28,16 +28,10 @@ public enum Safetensors {
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
         file.append(json)
         file.append(payload)
-        let target = URL(fileURLWithPath: path)
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
         do {
-            try file.write(to: temporary)
-        } catch {
-            throw TensorError.invalidArgument(op: "save", "cannot write \(path): \(error.localizedDescription)")
-        }
-        guard rename(temporary.path, target.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw TensorError.invalidArgument(op: "save", "cannot write \(path): \(String(cString: strerror(errno)))")
+            try AtomicFile.write(file, to: path)
+        } catch let failure as AtomicFile.Failure {
+            throw TensorError.invalidArgument(op: "save", failure.description)
         }
     }
 
