@@ -228,7 +228,7 @@ extension Compiler {
         let code = FunctionCode(name: decl.name, doc: decl.doc, parameterNames: decl.parameters.map(\.name),
                                 parameterRefs: decl.parameters.map { inner.resolve($0.name) },
                                 slotCount: inner.slotCount, cellCount: inner.cellCount, body: body,
-                                sourceName: sourceName, line: decl.location.line)
+                                sourceName: sourceName)
         let origins = inner.freeOrigins
         return { frame in
             var captured = ContiguousArray<Cell>()

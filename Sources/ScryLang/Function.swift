@@ -53,13 +53,12 @@ final class FunctionCode {
     let slotCount: Int, cellCount: Int
     let body: StmtCode
     let sourceName: String
-    let line: Int
 
     init(name: String, doc: String?, parameterNames: [String], parameterRefs: [VariableRef], slotCount: Int,
-         cellCount: Int, body: @escaping StmtCode, sourceName: String, line: Int) {
+         cellCount: Int, body: @escaping StmtCode, sourceName: String) {
         self.name = name; self.doc = doc; self.parameterNames = parameterNames; self.parameterRefs = parameterRefs
         self.slotCount = slotCount; self.cellCount = cellCount; self.body = body
-        self.sourceName = sourceName; self.line = line
+        self.sourceName = sourceName
         parametersAreSlots = parameterRefs.enumerated().allSatisfy { i, ref in
             if case .slot(let slot) = ref { return slot == i }
             return false

@@ -33,12 +33,6 @@ final class Storage: @unchecked Sendable {
     deinit {
         if !BufferCache.shared.keep(base, byteCount) { free(base) }
     }
-
-    func copy() throws -> Storage {
-        let result = try Storage.allocate(byteCount: byteCount)
-        memcpy(result.base, base, byteCount)
-        return result
-    }
 }
 
 /// Freed large buffers kept for reuse by the next tensor of the same byte size: training and
