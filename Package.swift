@@ -45,7 +45,7 @@ let package = Package(
 
         .target(name: "ScryNN", dependencies: ["ScryTensor"], swiftSettings: kernelSettings),
         .target(name: "ScryVision", dependencies: ["ScryTensor", "CGD"]),
-        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryVision", "ScryLang"]),
+        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryNN", "ScryVision", "ScryLang"]),
         .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"]),
         // libedit's readline layer is a set of C globals: Swift 5 mode lets the shell use them.
         .target(name: "ScryShell", dependencies: ["ScryLang", "ScryRuntime", "ScryNotebook", "CEdit"],
@@ -55,7 +55,7 @@ let package = Package(
             "ScryTensor", "ScryLang", "ScryRuntime", "ScryNotebook", "ScryShell",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "ScryLang", "ScryRuntime", "CBLAS"],
+        .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "ScryNN", "ScryLang", "ScryRuntime", "CBLAS"],
                          path: "bench/Sources"),
 
         .testTarget(name: "ScryTensorTests", dependencies: ["ScryTensor"], exclude: ["Fixtures"]),

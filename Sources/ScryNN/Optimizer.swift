@@ -165,3 +165,12 @@ public final class Optimizer {
         }
     }
 }
+
+extension Optimizer {
+    /// One update of a module's parameters from their accumulated gradients, in place.
+    public func step(_ module: Module) throws {
+        let parameters = Dictionary(module.namedParameters().map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        let updated = try step(parameters, gradients: module.gradients())
+        try module.assign(parameters: updated)
+    }
+}

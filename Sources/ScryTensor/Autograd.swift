@@ -80,6 +80,25 @@ extension Tensor {
         Tensor.record(op, output, inputs, backward)
     }
 
+    /// Records `output` as a custom operation on `inputs`: `backward` maps the output's
+    /// gradient to one per input. Layers use it for hooks and for replaced backward rules
+    /// (guided backpropagation).
+    public static func custom(_ op: String, output: Tensor, inputs: [Tensor],
+                              backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+        record(op, output.detach(), inputs, backward)
+    }
+
+    /// Takes `values` (same shape) while keeping this tensor's gradient slot, so an optimizer
+    /// step updates a parameter without changing its identity in the graph.
+    public mutating func assignValues(_ values: Tensor) throws {
+        guard values.shape == shape else {
+            throw TensorError.shapeMismatch(op: "assign", "values \(shapeString(values.shape)) do not match \(shapeString(shape))")
+        }
+        let keep = node
+        self = try values.to(dtype).detach()
+        node = keep
+    }
+
     static func record(_ op: String, _ output: Tensor, _ inputs: [Tensor],
                        _ backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
         guard output.dtype == .float32, inputs.contains(where: { $0.node != nil }), Autograd.isEnabled else {

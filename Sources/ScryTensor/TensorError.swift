@@ -30,6 +30,6 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Formats a shape the way users write it: `[2, 3, 4]`.
-func shapeString(_ shape: [Int]) -> String {
+public func shapeString(_ shape: [Int]) -> String {
     "[" + shape.map(String.init).joined(separator: ", ") + "]"
 }

@@ -5,6 +5,7 @@ import ScryTensor
 let groups: [String: () throws -> Void] = [
     "tensor": benchTensors,
     "interpreter": benchInterpreter,
+    "networks": benchNetworks,
 ]
 let selected = CommandLine.arguments.dropFirst()
 for name in groups.keys.sorted() where selected.isEmpty || selected.contains(name) {

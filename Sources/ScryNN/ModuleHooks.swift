@@ -1,0 +1,88 @@
+import ScryTensor
+
+/// Removes the hook it was returned for.
+public final class HookHandle {
+    private let remover: () -> Void
+    init(_ remover: @escaping () -> Void) { self.remover = remover }
+    public func remove() { remover() }
+}
+
+/// Watches every module call of a forward pass, parents before children (summaries use it).
+public final class ModuleTracer: @unchecked Sendable {
+    public struct Call {
+        public let module: Module
+        public let depth: Int
+        public var outputShape: [Int]?
+    }
+    public private(set) var calls: [Call] = []
+    private var depth = 0
+
+    public init() {}
+
+    @TaskLocal static var current: ModuleTracer?
+
+    /// Runs `body` with this tracer recording module calls.
+    public func trace<T>(_ body: () throws -> T) rethrows -> T {
+        try ModuleTracer.$current.withValue(self, operation: body)
+    }
+
+    func enter(_ module: Module) -> Int {
+        calls.append(Call(module: module, depth: depth))
+        depth += 1
+        return calls.count - 1
+    }
+
+    func exit(_ index: Int, _ output: Tensor?) {
+        depth -= 1
+        calls[index].outputShape = output?.shape
+    }
+}
+
+nonisolated(unsafe) private var nextHookID = 0
+
+extension Module {
+    /// Calls `body` after each forward pass with this module's output (an activation).
+    @discardableResult
+    public func addForwardHook(_ body: @escaping (Module, Tensor) throws -> Void) -> HookHandle {
+        nextHookID += 1
+        let id = nextHookID
+        forwardHooks.append((id, body))
+        return HookHandle { [weak self] in self?.forwardHooks.removeAll { $0.id == id } }
+    }
+
+    /// Calls `body` during backward with the gradient flowing into this module's output.
+    @discardableResult
+    public func addBackwardHook(_ body: @escaping (Module, Tensor) throws -> Void) -> HookHandle {
+        nextHookID += 1
+        let id = nextHookID
+        backwardHooks.append((id, body))
+        return HookHandle { [weak self] in self?.backwardHooks.removeAll { $0.id == id } }
+    }
+
+    /// Runs one forward computation of this module with its hooks, backward override and
+    /// tracing; `input` is the tensor an override differentiates with respect to.
+    public func run(input: Tensor?, _ body: () throws -> Tensor) throws -> Tensor {
+        let tracer = ModuleTracer.current
+        let call = tracer?.enter(self)
+        var output: Tensor
+        if let override = backwardOverride, let input {
+            let raw = try withNoGrad(body)
+            let saved = input.detach()
+            output = Tensor.custom("\(typeName) (replaced backward)", output: raw, inputs: [input]) { g in
+                [try override(saved, raw, g)]
+            }
+        } else {
+            output = try body()
+        }
+        for hook in forwardHooks { try hook.body(self, output) }
+        if !backwardHooks.isEmpty && output.requiresGrad {
+            let hooks = backwardHooks
+            output = Tensor.custom("\(typeName) (gradient hook)", output: output, inputs: [output]) { [unowned self] g in
+                for hook in hooks { try hook.body(self, g) }
+                return [g]
+            }
+        }
+        if let call { tracer?.exit(call, output) }
+        return output
+    }
+}
