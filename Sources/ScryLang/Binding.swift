@@ -141,6 +141,17 @@ public struct BoundArguments {
         }
     }
 
+    /// A list of numbers; a single number is taken as a one-element list.
+    public func doubleList(_ name: String) throws -> [Double] {
+        if let number = Operators.number(self[name]), !self[name].isBool { return [number] }
+        let items: [Value]
+        do { items = try list(name) } catch { throw typeError(name, "a number or a list of numbers") }
+        return try items.map { item in
+            guard let number = Operators.number(item), !item.isBool else { throw typeError(name, "a number or a list of numbers") }
+            return number
+        }
+    }
+
     /// A list of ints (a shape, say); a single int is taken as a one-element list.
     public func intList(_ name: String) throws -> [Int] {
         if case .int(let i) = self[name] { return [i] }

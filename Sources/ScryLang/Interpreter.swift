@@ -15,7 +15,7 @@ public final class Interpreter {
     private var preludeIndex: [String: URL] = [:]
     private var loadedFiles: Set<String> = []
     /// Host functions by name, for `help` and completion.
-    public private(set) var natives: [String: NativeFunction] = [:]
+    public private(set) var natives: [String: any Callable] = [:]
 
     /// A session with the builtins, and the prelude: every `.scry` file under
     /// `preludeDirectory`, loaded on first use of a name it defines.
@@ -25,7 +25,7 @@ public final class Interpreter {
     }
 
     /// Makes a host function a global (user code may shadow it).
-    public func register(_ function: NativeFunction) {
+    public func register(_ function: any Callable) {
         natives[function.name] = function
         globals[function.name] = .function(function)
     }
@@ -200,11 +200,11 @@ public final class Interpreter {
         case .nil:
             return "Scry help: help(name) shows a function's parameters and documentation.\nFunctions: "
                 + natives.keys.sorted().joined(separator: ", ")
-        case .function(let f as NativeFunction):
-            return [f.signature, f.doc, f.help].compactMap { $0 }.joined(separator: "\n")
         case .function(let f) where f.scryFunction != nil:
             let f = f.scryFunction!
             return [f.signature, f.doc].compactMap { $0 }.joined(separator: "\n")
+        case .function(let f):
+            return [f.signature, f.doc, f.help].compactMap { $0 }.joined(separator: "\n")
         case .string(let name):
             if let global = globals[name] { return helpText(for: global) }
             if let file = preludeIndex[name], (try? load(file)) != nil, let global = globals[name] { return helpText(for: global) }

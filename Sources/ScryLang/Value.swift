@@ -218,10 +218,16 @@ public protocol Callable: AnyObject {
     func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value
     /// The function itself when it is written in Scry (calls to those take a faster path).
     var scryFunction: ScryFunction? { get }
+    /// How `help` shows the call: `name(a, b: 1)`.
+    var signature: String { get }
+    /// A longer help text shown after the signature and doc line.
+    var help: String? { get }
 }
 
 extension Callable {
     public var scryFunction: ScryFunction? { nil }
+    public var signature: String { "\(name)(…)" }
+    public var help: String? { nil }
 }
 
 /// Positional and keyword arguments of one call.

@@ -24,3 +24,20 @@ public enum GradientClipping {
         return try gradients.mapValues { try $0.detach().clamp(min: -value, max: value) }
     }
 }
+
+extension GradientClipping {
+    /// Clips a module's parameter gradients in place by their joint norm; returns the norm
+    /// before clipping.
+    @discardableResult
+    public static func clip(_ module: Module, maxNorm: Double, normType: Double = 2) throws -> Double {
+        let (clipped, norm) = try byNorm(module.gradients(), maxNorm: maxNorm, normType: normType)
+        for (name, tensor) in module.namedParameters() { if let g = clipped[name] { tensor.setGrad(g) } }
+        return norm
+    }
+
+    /// Clamps a module's parameter gradients in place to [−value, value].
+    public static func clip(_ module: Module, value: Double) throws {
+        let clipped = try byValue(module.gradients(), value: value)
+        for (name, tensor) in module.namedParameters() { if let g = clipped[name] { tensor.setGrad(g) } }
+    }
+}

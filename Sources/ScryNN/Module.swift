@@ -13,6 +13,8 @@ open class Module {
     public private(set) var isTraining = true
     var forwardHooks: [(id: Int, body: (Module, Tensor) throws -> Void)] = []
     var backwardHooks: [(id: Int, body: (Module, Tensor) throws -> Void)] = []
+    /// The output shape of the latest call, for layer tables shown without an input.
+    public internal(set) var lastOutputShape: [Int]?
     /// Replaces this module's backward rule: (input, output, output gradient) → input gradient.
     public var backwardOverride: ((Tensor, Tensor, Tensor) throws -> Tensor)?
 

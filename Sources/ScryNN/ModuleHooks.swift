@@ -60,19 +60,25 @@ extension Module {
     }
 
     /// Runs one forward computation of this module with its hooks, backward override and
-    /// tracing; `input` is the tensor an override differentiates with respect to.
-    public func run(input: Tensor?, _ body: () throws -> Tensor) throws -> Tensor {
+    /// tracing; `input` is the tensor an override differentiates with respect to. Results that
+    /// hold no tensor (a Scry module returning a list) pass through without hooks.
+    public func run<Result: ModuleOutput>(input: Tensor?, _ body: () throws -> Result) throws -> Result {
         let tracer = ModuleTracer.current
         let call = tracer?.enter(self)
-        var output: Tensor
+        var result: Result
         if let override = backwardOverride, let input {
             let raw = try withNoGrad(body)
+            guard let rawTensor = raw.moduleTensor else { throw TensorError.invalidArgument(op: typeName, "a replaced backward needs a tensor output") }
             let saved = input.detach()
-            output = Tensor.custom("\(typeName) (replaced backward)", output: raw, inputs: [input]) { g in
-                [try override(saved, raw, g)]
-            }
+            result = raw.replacingModuleTensor(Tensor.custom("\(typeName) (replaced backward)", output: rawTensor, inputs: [input]) { g in
+                [try override(saved, rawTensor, g)]
+            })
         } else {
-            output = try body()
+            result = try body()
+        }
+        guard var output = result.moduleTensor else {
+            if let call { tracer?.exit(call, nil) }
+            return result
         }
         for hook in forwardHooks { try hook.body(self, output) }
         if !backwardHooks.isEmpty && output.requiresGrad {
@@ -83,6 +89,18 @@ extension Module {
             }
         }
         if let call { tracer?.exit(call, output) }
-        return output
+        lastOutputShape = output.shape
+        return result.replacingModuleTensor(output)
     }
+}
+
+/// What a module call returns: a tensor, or a value that may hold one (a Scry value).
+public protocol ModuleOutput {
+    var moduleTensor: Tensor? { get }
+    func replacingModuleTensor(_ tensor: Tensor) -> Self
+}
+
+extension Tensor: ModuleOutput {
+    public var moduleTensor: Tensor? { self }
+    public func replacingModuleTensor(_ tensor: Tensor) -> Tensor { tensor }
 }

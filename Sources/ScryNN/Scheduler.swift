@@ -89,6 +89,21 @@ public final class Scheduler {
         }
     }
 
+    /// Everything that moves as it steps, by name, for checkpoints.
+    public var state: [String: Double] {
+        ["steps": Double(steps), "rate": rate, "best": best, "bad_steps": Double(badSteps), "cooldown_left": Double(cooldownLeft)]
+    }
+
+    /// Resumes from `state`; a missing entry is an error naming it.
+    public func restore(_ state: [String: Double]) throws {
+        func value(_ key: String) throws -> Double {
+            guard let v = state[key] else { throw ScheduleError("the saved state has no \"\(key)\"") }
+            return v
+        }
+        steps = Int(try value("steps")); rate = try value("rate"); best = try value("best")
+        badSteps = Int(try value("bad_steps")); cooldownLeft = Int(try value("cooldown_left"))
+    }
+
     /// Moves to the next step; reduce-on-plateau needs the monitored `metric` (lower is better).
     public func step(metric: Double? = nil) throws {
         steps += 1

@@ -124,7 +124,7 @@ public enum TableText {
             row.enumerated().map { i, text in
                 let pad = String(repeating: " ", count: widths[i] - text.count)
                 return alignRight[i] ? pad + text : text + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
         let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
         return ([line(header, alignRight: header.map { _ in false }), rule] + rows.map { line($0, alignRight: right) })

@@ -14,6 +14,8 @@ public enum Session {
         interpreter.hostErrorConverter = convert
         TensorBindings.install(into: interpreter)
         DisplayBindings.install(into: interpreter)
+        LayerBindings.install(into: interpreter)
+        for function in ModuleBuilding.functions { interpreter.register(function) }
         return interpreter
     }
 

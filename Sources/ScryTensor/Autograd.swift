@@ -63,6 +63,10 @@ extension Tensor {
     /// Keeps the gradient of this intermediate tensor after `backward()`.
     public func retainGrad() { node?.retainsGrad = true }
 
+    /// Replaces the accumulated gradient (gradient clipping); no effect unless this tensor
+    /// requires gradients.
+    public func setGrad(_ gradient: Tensor?) { node?.grad = gradient?.detach() }
+
     /// Clears the accumulated gradient.
     public func zeroGrad() { node?.grad = nil }
 

@@ -96,11 +96,14 @@ extension Tensor {
         }
         let inputShape = input.shape
         let output = record("max_pool", values, [input]) { grad in
-            let dx = try zeros(inputShape)
-            let gp = try grad.contiguous().floatPointer, dp = dx.floatPointer, ip = indices.int64Pointer
-            for plane in 0..<g.planes {
-                for o in 0..<g.outputVolume {
-                    dp[plane * g.inputVolume + Int(ip[plane * g.outputVolume + o])] += gp[plane * g.outputVolume + o]
+            let dx = try zeros(inputShape), dense = try grad.contiguous()
+            // The pointers borrow from `dense`, which must outlive the loop.
+            withExtendedLifetime(dense) {
+                let gp = dense.floatPointer, dp = dx.floatPointer, ip = indices.int64Pointer
+                for plane in 0..<g.planes {
+                    for o in 0..<g.outputVolume {
+                        dp[plane * g.inputVolume + Int(ip[plane * g.outputVolume + o])] += gp[plane * g.outputVolume + o]
+                    }
                 }
             }
             return [dx]
@@ -129,12 +132,14 @@ extension Tensor {
         }
         let inputShape = input.shape
         return record("avg_pool", out, [input]) { grad in
-            let dx = try zeros(inputShape)
-            let gp = try grad.contiguous().floatPointer, dp = dx.floatPointer
-            for plane in 0..<g.planes {
-                g.forEachWindow { o, window in
-                    let share = gp[plane * g.outputVolume + o] / (countIncludePad ? fullWindow : Float(window.count))
-                    for position in window { dp[plane * g.inputVolume + position] += share }
+            let dx = try zeros(inputShape), dense = try grad.contiguous()
+            withExtendedLifetime(dense) {
+                let gp = dense.floatPointer, dp = dx.floatPointer
+                for plane in 0..<g.planes {
+                    g.forEachWindow { o, window in
+                        let share = gp[plane * g.outputVolume + o] / (countIncludePad ? fullWindow : Float(window.count))
+                        for position in window { dp[plane * g.inputVolume + position] += share }
+                    }
                 }
             }
             return [dx]
