@@ -7,15 +7,26 @@ import ScryTensor
 public final class Optimizer {
     public enum Kind: String, CaseIterable, Sendable {
         case sgd, adam, adamw, rmsprop, adagrad, adamax, nadam, radam, adadelta, rprop, asgd
+        /// MONAI's Novograd, lion-pytorch's Lion, and GaNDLF's AdEMAMix and ADOPT.
+        case novograd, lion, ademamix, adopt
     }
 
     public let kind: Kind
     public var learningRate: Double
     public let momentum: Double, dampening: Double, nesterov: Bool
     public let betas: (Double, Double)
+    /// AdEMAMix's slow-moment coefficient β3.
+    public let beta3: Double
+    /// Novograd's AMSGrad variant.
+    public let amsgrad: Bool
+    /// Lion: weight decay relative to the initial rate; ADOPT: decay applied to the
+    /// parameters rather than added to the gradient.
+    public let decoupled: Bool
+    /// The rate at construction (Lion's decoupled decay divides by it).
+    public let initialLearningRate: Double
     public let eps: Double
     public let weightDecay: Double
-    /// RMSprop's smoothing constant; ASGD's decay power.
+    /// RMSprop's smoothing constant; ASGD's decay power; AdEMAMix's weight of the slow moment.
     public let alpha: Double
     /// Adadelta's running-average coefficient.
     public let rho: Double
@@ -32,7 +43,8 @@ public final class Optimizer {
     public init(_ kind: Kind, learningRate: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false,
                 betas: (Double, Double) = (0.9, 0.999), eps: Double? = nil, weightDecay: Double? = nil, alpha: Double? = nil,
                 rho: Double = 0.9, momentumDecay: Double = 0.004, etas: (Double, Double) = (0.5, 1.2),
-                stepSizes: (Double, Double) = (1e-6, 50), lambda: Double = 1e-4, averagingStart: Double = 1e6) throws {
+                stepSizes: (Double, Double) = (1e-6, 50), lambda: Double = 1e-4, averagingStart: Double = 1e6,
+                beta3: Double = 0.9999, amsgrad: Bool = false, decoupled: Bool = false) throws {
         guard learningRate >= 0 else { throw TensorError.invalidArgument(op: "optimizer", "learning rate must be non-negative, got \(learningRate)") }
         if nesterov && (momentum <= 0 || dampening != 0) {
             throw TensorError.invalidArgument(op: "optimizer", "nesterov needs a positive momentum and no dampening")
@@ -40,10 +52,11 @@ public final class Optimizer {
         self.kind = kind
         self.learningRate = learningRate
         self.momentum = momentum; self.dampening = dampening; self.nesterov = nesterov
-        self.betas = betas
-        self.eps = eps ?? (kind == .adagrad ? 1e-10 : (kind == .adadelta ? 1e-6 : 1e-8))
+        self.betas = betas; self.beta3 = beta3; self.amsgrad = amsgrad; self.decoupled = decoupled
+        initialLearningRate = learningRate
+        self.eps = eps ?? (kind == .adagrad ? 1e-10 : (kind == .adadelta || kind == .adopt ? 1e-6 : 1e-8))
         self.weightDecay = weightDecay ?? (kind == .adamw ? 0.01 : 0)
-        self.alpha = alpha ?? (kind == .asgd ? 0.75 : 0.99)
+        self.alpha = alpha ?? (kind == .asgd ? 0.75 : (kind == .ademamix ? 5 : 0.99))
         self.rho = rho; self.momentumDecay = momentumDecay; self.etas = etas; self.stepSizes = stepSizes
         self.lambda = lambda; self.averagingStart = averagingStart
     }
@@ -162,6 +175,53 @@ public final class Optimizer {
             set(name, "eta", Tensor(scalar: Float(lr / pow(1 + lambda * lr * steps, alpha))))
             set(name, "mu", Tensor(scalar: Float(1 / Swift.max(1, steps - averagingStart))))
             return updated
+        case .novograd:
+            // One second moment per tensor, from the squared norm of its gradient.
+            let normSquared = try (g * g).sum()
+            let previous = slot(name, "exp_avg_sq")
+            let v = try previous == nil || previous!.item() == 0 ? normSquared : previous! * betas.1 + normSquared * (1 - betas.1)
+            set(name, "exp_avg_sq", v)
+            var scale = v
+            if amsgrad {
+                scale = try (slot(name, "max_exp_avg_sq") ?? v).maximum(v)
+                set(name, "max_exp_avg_sq", scale)
+            }
+            var update = try g / (scale.sqrt() + eps)
+            if weightDecay != 0 { update = try update + p * weightDecay }
+            let m = try slot(name, "exp_avg").map { try $0 * betas.0 + update } ?? update
+            set(name, "exp_avg", m)
+            return try p - m * lr
+        case .lion:
+            let decay = decoupled ? weightDecay / initialLearningRate : weightDecay
+            let decayed = try p * (1 - lr * decay)
+            let m = try slot(name, "exp_avg") ?? Tensor.zeros(p.shape)
+            let direction = try (m * betas.0 + g * (1 - betas.0)).sign()
+            set(name, "exp_avg", try m * betas.1 + g * (1 - betas.1))
+            return try decayed - direction * lr
+        case .ademamix:
+            if weightDecay != 0 { g = try g + p * weightDecay }
+            let fast = try (slot(name, "exp_avg_fast") ?? Tensor.zeros(p.shape)) * betas.0 + g * (1 - betas.0)
+            let square = try (slot(name, "exp_avg_sq") ?? Tensor.zeros(p.shape)) * betas.1 + g * g * (1 - betas.1)
+            let slow = try (slot(name, "exp_avg_slow") ?? Tensor.zeros(p.shape)) * beta3 + g * (1 - beta3)
+            set(name, "exp_avg_fast", fast); set(name, "exp_avg_sq", square); set(name, "exp_avg_slow", slow)
+            let correction1 = 1 - pow(betas.0, steps), correction2 = 1 - pow(betas.1, steps)
+            let denominator = try square.sqrt() / correction2.squareRoot() + eps
+            return try p - (fast / correction1 + slow * alpha) / denominator * lr
+        case .adopt:
+            var params = p
+            if weightDecay != 0 {
+                if decoupled { params = try p * (1 - lr * weightDecay) } else { g = try g + p * weightDecay }
+            }
+            guard let v = slot(name, "exp_avg_sq") else {
+                // The first step only initialises the second moment.
+                set(name, "exp_avg_sq", try g * g)
+                return params
+            }
+            let normalized = try g / v.sqrt().clamp(min: eps)
+            let m = try slot(name, "exp_avg").map { try $0 * betas.0 + normalized * (1 - betas.0) } ?? normalized
+            set(name, "exp_avg", m)
+            set(name, "exp_avg_sq", try v * betas.1 + g * g * (1 - betas.1))
+            return try params - m * lr
         }
     }
 }

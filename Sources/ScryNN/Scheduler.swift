@@ -4,20 +4,20 @@ import Foundation
 /// used by the t-th optimizer step), and reduce-on-plateau driven by a metric.
 public final class Scheduler {
     public enum Kind: Equatable, Sendable {
-        case step(size: Int, gamma: Double)
+        case step(size: Double, gamma: Double)
         case multiStep(milestones: [Int], gamma: Double)
         case exponential(gamma: Double)
         case cosineAnnealing(period: Int, minimum: Double)
         case cosineWarmRestarts(firstPeriod: Int, multiplier: Int, minimum: Double)
         /// CyclicLR: triangular, triangular2 (halving amplitude) or exp_range (γ^t amplitude).
-        case cyclic(low: Double, high: Double, halfPeriod: Int, mode: CyclicMode, gamma: Double)
+        case cyclic(low: Double, high: Double, halfPeriod: Double, mode: CyclicMode, gamma: Double)
         case reduceOnPlateau(factor: Double, patience: Int, threshold: Double, cooldown: Int, minimum: Double)
         /// GaNDLF's "triangle": the base rate times a factor that falls from `maximum` to
         /// `minimum` and back over 2·stepSize steps.
-        case triangle(stepSize: Int, minimum: Double, maximum: Double)
+        case triangle(stepSize: Double, minimum: Double, maximum: Double)
         /// GaNDLF's "triangle_modified": a factor 1 at the start and end of each cycle of
         /// `length` steps, minimum/maximum at its centre.
-        case triangleModified(length: Int, minimum: Double, maximum: Double)
+        case triangleModified(length: Double, minimum: Double, maximum: Double)
         /// MONAI's WarmupCosineSchedule (GaNDLF's "warmupcosineschedule"): linear warm-up from
         /// `warmupMultiplier`, then cosine decay over `cycles`, never below `endRate` after warm-up.
         case warmupCosine(warmupSteps: Int, totalSteps: Int, endRate: Double, cycles: Double, warmupMultiplier: Double)
@@ -35,10 +35,11 @@ public final class Scheduler {
 
     public init(_ kind: Kind, baseRate: Double) throws {
         switch kind {
-        case .step(let size, _) where size < 1, .cosineAnnealing(let size, _) where size < 1,
-             .cosineWarmRestarts(let size, _, _) where size < 1, .cyclic(_, _, let size, _, _) where size < 1,
-             .triangle(let size, _, _) where size < 1, .triangleModified(let size, _, _) where size < 1:
+        case .cosineAnnealing(let size, _) where size < 1, .cosineWarmRestarts(let size, _, _) where size < 1:
             throw ScheduleError("the schedule's period must be at least 1, got \(size)")
+        case .step(let size, _) where !(size > 0), .cyclic(_, _, let size, _, _) where !(size > 0),
+             .triangle(let size, _, _) where !(size > 0), .triangleModified(let size, _, _) where !(size > 0):
+            throw ScheduleError("the schedule's step size must be positive, got \(size)")
         case .cosineWarmRestarts(_, let multiplier, _) where multiplier < 1:
             throw ScheduleError("the restart multiplier must be at least 1, got \(multiplier)")
         default: break
@@ -52,7 +53,11 @@ public final class Scheduler {
     /// The rate for step `t` of a schedule that depends only on the step.
     public func rate(at t: Int) -> Double {
         switch kind {
-        case let .step(size, gamma): return baseRate * Foundation.pow(gamma, Double(t / size))
+        case let .step(size, gamma):
+            // PyTorch decays at the steps divisible by the size, which for a fractional size
+            // (GaNDLF's default, learning rate / 5) may be none.
+            let decays = size == size.rounded() ? Double(t / Int(size)) : Double((0...t).filter { $0 > 0 && fmod(Double($0), size) == 0 }.count)
+            return baseRate * Foundation.pow(gamma, decays)
         case let .multiStep(milestones, gamma): return baseRate * Foundation.pow(gamma, Double(milestones.filter { $0 <= t }.count))
         case let .exponential(gamma): return baseRate * Foundation.pow(gamma, Double(t))
         case let .cosineAnnealing(period, minimum):
@@ -62,8 +67,8 @@ public final class Scheduler {
             while position >= period { position -= period; period *= multiplier }
             return minimum + (baseRate - minimum) * (1 + cos(Double.pi * Double(position) / Double(period))) / 2
         case let .cyclic(low, high, half, mode, gamma):
-            let cycle = (1 + Double(t) / Double(2 * half)).rounded(.down)
-            let x = Swift.abs(Double(t) / Double(half) - 2 * cycle + 1)
+            let cycle = (1 + Double(t) / (2 * half)).rounded(.down)
+            let x = Swift.abs(Double(t) / half - 2 * cycle + 1)
             let scale: Double
             switch mode {
             case .triangular: scale = 1
@@ -73,12 +78,12 @@ public final class Scheduler {
             return low + (high - low) * Swift.max(0, 1 - x) * scale
         case .reduceOnPlateau: return rate
         case let .triangle(size, minimum, maximum):
-            let cycle = (1 + Double(t) / Double(2 * size)).rounded(.down)
-            let x = Swift.abs(Double(t) / Double(size) - 2 * cycle + 1)
+            let cycle = (1 + Double(t) / (2 * size)).rounded(.down)
+            let x = Swift.abs(Double(t) / size - 2 * cycle + 1)
             return baseRate * (maximum - (maximum - minimum) * Swift.max(0, 1 - x))
         case let .triangleModified(length, minimum, maximum):
-            let position = Double(t % length)
-            let distance = 2 * Swift.abs(position - Double(length) / 2) / Double(length)
+            let position = fmod(Double(t), length)
+            let distance = 2 * Swift.abs(position - length / 2) / length
             return baseRate * (distance + minimum / maximum * (1 - distance))
         case let .warmupCosine(warmup, total, endRate, cycles, warmupMultiplier):
             if t < warmup {

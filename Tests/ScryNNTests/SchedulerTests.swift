@@ -32,7 +32,7 @@ final class SchedulerTests: XCTestCase {
             let o = item.options
             let kind: Scheduler.Kind
             switch item.kind {
-            case "step": kind = .step(size: o["step_size"]!.int, gamma: o["gamma"]!.number)
+            case "step": kind = .step(size: o["step_size"]!.number, gamma: o["gamma"]!.number)
             case "multistep":
                 guard case .list(let milestones)? = o["milestones"] else { return XCTFail("milestones") }
                 kind = .multiStep(milestones: milestones, gamma: o["gamma"]!.number)
@@ -41,12 +41,12 @@ final class SchedulerTests: XCTestCase {
             case "cosineannealing_warmrestarts":
                 kind = .cosineWarmRestarts(firstPeriod: o["T_0"]!.int, multiplier: o["T_mult"]!.int, minimum: o["eta_min"]!.number)
             case "triangular", "triangular2", "exp_range":
-                kind = .cyclic(low: o["base_lr"]!.number, high: o["max_lr"]!.number, halfPeriod: o["step_size_up"]!.int,
+                kind = .cyclic(low: o["base_lr"]!.number, high: o["max_lr"]!.number, halfPeriod: o["step_size_up"]!.number,
                                mode: Scheduler.CyclicMode(rawValue: item.kind)!, gamma: o["gamma"]?.number ?? 1)
             case "triangle":
-                kind = .triangle(stepSize: o["step_size"]!.int, minimum: o["min_lr"]!.number, maximum: o["max_lr"]!.number)
+                kind = .triangle(stepSize: o["step_size"]!.number, minimum: o["min_lr"]!.number, maximum: o["max_lr"]!.number)
             case "triangle_modified":
-                kind = .triangleModified(length: o["step_size"]!.int, minimum: o["min_lr"]!.number, maximum: o["max_lr"]!.number)
+                kind = .triangleModified(length: o["step_size"]!.number, minimum: o["min_lr"]!.number, maximum: o["max_lr"]!.number)
             case "warmupcosine":
                 kind = .warmupCosine(warmupSteps: o["warmup_steps"]!.int, totalSteps: o["t_total"]!.int, endRate: o["end_lr"]!.number,
                                      cycles: 0.5, warmupMultiplier: 0)
