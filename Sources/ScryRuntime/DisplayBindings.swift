@@ -16,13 +16,15 @@ enum DisplayBindings {
             let picture = try Picture.gray(t, low: try a.optionalDouble("low"), high: try a.optionalDouble("high"), title: try a.string("title"))
             return .host(PictureObject(picture))
         },
-        NativeFunction("save", [Parameter("value"), Parameter("path")], doc: "Writes a value to a file: a picture as PNG, a table as CSV.") { a in
+        NativeFunction("save", [Parameter("value"), Parameter("path")],
+                       doc: "Writes a value to a file: a picture as PNG, a table as CSV; a module's weights, an optimizer's or a scheduler's state, or a dict of tensors as safetensors.") { a in
             let path = try a.string("path")
+            if try WeightFiles.save(a["value"], to: path) { return .nil }
             switch a["value"] {
             case .host(let picture as PictureObject): try picture.save(to: path)
             case .host(let table as TableObject):
                 try FileOutput.writeAtomically(Data(table.csv.utf8), to: path)
-            default: throw a.typeError("value", "a picture or a table")
+            default: throw a.typeError("value", "a picture, a table, a module, an optimizer, a scheduler or a dict of tensors")
             }
             return .nil
         },

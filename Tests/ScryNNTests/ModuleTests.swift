@@ -1,3 +1,4 @@
+import Foundation
 import ScryNN
 import ScryTensor
 import XCTest
@@ -39,6 +40,24 @@ final class ModuleTests: XCTestCase {
             XCTAssertEqual(a.scalars(), b.scalars(), name)
         }
         XCTAssertTrue(other.parameter("weight") == nil && other.module(at: "head")!.parameter("weight")!.requiresGrad)
+    }
+
+    func testLoadsPyTorchWeightsWrittenBySafetensorsAndWritesThemBack() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let net = try Net()
+        try net.loadStateDict(try Safetensors.read(fixtures.appendingPathComponent("torch_net.safetensors").path).tensors)
+        net.setTraining(false)
+        let io = try Safetensors.read(fixtures.appendingPathComponent("torch_net_io.safetensors").path).tensors
+        assertWithinTolerance(try net(io["x"]!).scalars(), io["y"]!.scalars(), "PyTorch's eval output")
+        XCTAssertEqual(try net.module(at: "features.1")!.buffer("num_batches_tracked")!.item(), 1)
+
+        let path = NSTemporaryDirectory() + "scry-module-\(getpid()).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Safetensors.write(Dictionary(uniqueKeysWithValues: net.stateDict().map { ($0.name, $0.tensor) }), to: path)
+        let copy = try Net()
+        try copy.loadStateDict(try Safetensors.read(path).tensors)
+        copy.setTraining(false)
+        XCTAssertEqual(try copy(io["x"]!).scalars(), try net(io["x"]!).scalars())
     }
 
     func testLoadingReportsEveryMismatchAtOnce() throws {
