@@ -4,7 +4,7 @@ import ScryTensor
 /// hybrid.py, checked against GaNDLF itself in the tests): predictions are probabilities
 /// [N, K, …] (the model's output after its final softmax or sigmoid), targets one-hot [N, K, …].
 /// Scores are taken per class over the whole batch at once; the loss is their mean over classes,
-/// or, with penalty weights, their weighted sum. docs/losses.md lists where GaNDLF's choices
+/// or, with penalty weights, their weighted sum. docs/networks.md lists where GaNDLF's choices
 /// differ from the textbook (no Dice smoothing, focal's axis, DCCE's re-encoded target).
 public enum SegmentationLosses {
     /// Float32 machine epsilon, which GaNDLF adds inside logarithms and MCC's denominator.

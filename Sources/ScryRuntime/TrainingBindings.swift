@@ -49,7 +49,7 @@ enum TrainingBindings {
                        with weights (GaNDLF's penalty weights: see penalty_weights). gamma, size_average: focal; alpha, beta: \
                        tversky (beta: smooth_l1's threshold too); ignore_index, label_smoothing, weights: cel (cross-entropy \
                        on logits with class indices or one-hot targets); scaling_factor: mse and l1's factor on the target; \
-                       reduction: mean, sum or none (per class for the segmentation losses). docs/losses.md has the formulas.
+                       reduction: mean, sum or none (per class for the segmentation losses). docs/networks.md has the formulas.
                        """) { a in
             let name = try a.string("name")
             var options = LossFunction.Options()

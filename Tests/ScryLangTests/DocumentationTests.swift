@@ -2,10 +2,16 @@ import Foundation
 import XCTest
 @testable import ScryLang
 
-/// Every example in docs/language.md runs, and prints what its `# → ` lines say.
+/// Every example in docs/*.md runs, and prints what its `# → ` lines say.
 final class DocumentationTests: XCTestCase {
     func testEveryExampleInTheReferenceRunsAsDocumented() throws {
-        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/language.md"), encoding: .utf8)
+        XCTAssertGreaterThanOrEqual(try check("language.md"), 12, "the reference should keep an example per construct")
+        XCTAssertGreaterThanOrEqual(try check("networks.md"), 1)
+    }
+
+    /// Runs the examples of one document; returns how many it has.
+    private func check(_ document: String) throws -> Int {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/" + document), encoding: .utf8)
         var examples: [(line: Int, code: String)] = []
         var current: [String]?
         var start = 0
@@ -18,16 +24,16 @@ final class DocumentationTests: XCTestCase {
             }
             current?.append(line)
         }
-        XCTAssertGreaterThanOrEqual(examples.count, 12, "the reference should keep an example per construct")
         for example in examples {
             let expected = example.code.components(separatedBy: "\n")
                 .filter { $0.hasPrefix("# → ") }.map { String($0.dropFirst(4)) }
             let session = CapturingSession()
-            if let error = session.run(example.code, name: "language.md:\(example.line)") {
-                XCTFail("example at docs/language.md line \(example.line) failed:\n\(error.report)")
+            if let error = session.run(example.code, name: "\(document):\(example.line)") {
+                XCTFail("example at docs/\(document) line \(example.line) failed:\n\(error.report)")
                 continue
             }
-            XCTAssertEqual(session.lines, expected, "output of the example at docs/language.md line \(example.line)")
+            XCTAssertEqual(session.lines, expected, "output of the example at docs/\(document) line \(example.line)")
         }
+        return examples.count
     }
 }
