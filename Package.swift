@@ -3,7 +3,7 @@
 // Layers, lowest first (a module imports only those below it):
 //   1. system libraries: CBLAS (OpenBLAS), CNifti (libnifti), CGD (libgd), CEdit (libedit)
 //   2. ScryTensor: tensors and reverse-mode autodiff
-//   3. ScryNN: losses (later: modules, optimizers, schedules)
+//   3. ScryNN: layers, modules, losses, optimizers, schedules
 //   4. ScryVision: pictures (RGB rasters, PNG through libgd)
 //   5. ScryLang: the Scry language (lexer, parser, compiler to closures, interpreter), which
 //      knows nothing of tensors

@@ -54,4 +54,20 @@ final class DisplayValueTests: XCTestCase {
         XCTAssertTrue(plain.hasPrefix("<picture 2×2> saved as "), plain)
         XCTAssertTrue(plain.contains("cell-7.png ("), plain)
     }
+
+    func testAModuleShowsItsLayerTable() throws {
+        let session = NotebookSession()
+        _ = session.run("seed(0)\nnet = sequential(conv(1, 2, 3, padding: 1), relu(), global_avgpool(), linear(2, 3))\nnet(zeros([1, 1, 5, 5]));")
+        guard case let .executeResult(_, data, _)? = session.run("net").first else { return XCTFail("expected a result") }
+        XCTAssertEqual(data["text/plain"], """
+            layer         type           output shape  parameters
+            ────────────  ─────────────  ────────────  ──────────
+            (Sequential)  Sequential     [1, 3]                 —
+            0             Conv2d         [1, 2, 5, 5]          20
+            1             ReLU           [1, 2, 5, 5]           0
+            2             GlobalAvgPool  [1, 2]                 0
+            3             Linear         [1, 3]                 9
+            total parameters: 29 (trainable: 29), training mode
+            """)
+    }
 }
