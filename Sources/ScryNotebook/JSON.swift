@@ -8,6 +8,8 @@ public indirect enum JSON: Equatable {
     case array([JSON])
     case string(String)
     case int(Int)
+    /// An integer above Int.max (Python's JSON keeps every integer exact).
+    case unsigned(UInt64)
     case double(Double)
     case bool(Bool)
     case null
@@ -28,6 +30,7 @@ public indirect enum JSON: Equatable {
             switch String(cString: number.objCType) {
             case "c", "B": self = .bool(number.boolValue)
             case "d", "f": self = .double(number.doubleValue)
+            case "Q" where number.uint64Value > UInt64(Int.max): self = .unsigned(number.uint64Value)
             default: self = .int(number.intValue)
             }
         case is NSNull: self = .null
@@ -47,6 +50,7 @@ public indirect enum JSON: Equatable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
+        case .unsigned(let u): out += String(u)
         case .double(let d): out += JSON.pythonFloat(d)
         case .string(let s): JSON.quote(s, into: &out)
         case .array(let items):

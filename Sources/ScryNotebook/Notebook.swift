@@ -118,11 +118,20 @@ public struct Notebook: Equatable {
         }
     }
 
-    /// Text types are split into lines; images and other data stay one string.
+    /// Text types (and JavaScript and SVG) are split into lines as nbformat splits them; JSON
+    /// types hold their JSON value; images and other data stay one string.
     private static func encodeBundle(_ data: [String: String]) -> JSON {
         .object(Dictionary(uniqueKeysWithValues: data.map { key, value in
-            (key, key.hasPrefix("text/") ? JSON.lines(value) : JSON.string(value))
+            if isJSONType(key), let parsed = try? JSON.parse(Data(value.utf8)) { return (key, parsed) }
+            let splits = key.hasPrefix("text/") || key == "application/javascript" || key == "image/svg+xml"
+            return (key, splits ? JSON.lines(value) : JSON.string(value))
         }))
+    }
+
+    /// `application/json` and `application/…+json`: nbformat stores these as JSON values, which
+    /// the output model keeps as their JSON text.
+    static func isJSONType(_ mime: String) -> Bool {
+        mime == "application/json" || (mime.hasPrefix("application/") && mime.hasSuffix("+json"))
     }
 
     /// Reads a notebook from JSON; `file` names it in errors.
@@ -172,6 +181,10 @@ public struct Notebook: Equatable {
             guard case .object(let members)? = raw["data"] else { throw fail("\(field).data", "missing") }
             var result: [String: String] = [:]
             for (key, value) in members {
+                if isJSONType(key) {
+                    result[key] = value.text
+                    continue
+                }
                 guard let text = value.joinedText else { throw fail("\(field).data[\(key)]", "not text") }
                 result[key] = text
             }

@@ -5,6 +5,17 @@ import XCTest
 final class NotebookFileTests: XCTestCase {
     let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
+    func testKeepsJSONValuedOutputsSplitsScriptsAndBigIntegers() throws {
+        let path = fixtures.appendingPathComponent("rich_outputs.ipynb").path
+        let notebook = try Notebook.read(path)
+        XCTAssertEqual(notebook.json.text, try String(contentsOfFile: path, encoding: .utf8))
+        guard case .code(_, _, _, let outputs) = notebook.cells[0], case .displayData(let data, _) = outputs[0] else {
+            return XCTFail("expected a display_data output")
+        }
+        XCTAssertEqual(data["image/svg+xml"], "<svg>\n<rect/>\n</svg>")
+        XCTAssertEqual(try JSON.parse(Data(data["application/json"]!.utf8))["b"], .object(["nested": .string("x")]))
+    }
+
     func testReadsAndRewritesJupytersOwnFileByteForByte() throws {
         let path = fixtures.appendingPathComponent("written_by_nbformat.ipynb").path
         let notebook = try Notebook.read(path)

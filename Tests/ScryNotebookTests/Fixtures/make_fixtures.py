@@ -23,3 +23,20 @@ c6 = new_code_cell(source="", execution_count=None, id="cell-6")
 nb.cells = [c1, c2, c3, c4, c5, c6]
 nbformat.validate(nb)
 nbformat.write(nb, "written_by_nbformat.ipynb")
+
+# Outputs other tools write: JSON-valued MIME types, SVG and JavaScript (split into lines), HTML,
+# and an integer above 2^63 in the metadata.
+rich = new_notebook()
+rich.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                 "big": 18446744073709551615}
+r1 = new_code_cell(source="widget", execution_count=1, id="rich-1")
+r1.outputs = [new_output("display_data", data={
+    "application/json": {"a": [1, 2.5, None, True], "b": {"nested": "x"}},
+    "application/vnd.custom+json": [1, 2],
+    "image/svg+xml": "<svg>\n<rect/>\n</svg>",
+    "application/javascript": "let a = 1;\nconsole.log(a);",
+    "text/html": "<b>bold</b>\n<i>x</i>",
+    "text/plain": "widget"})]
+rich.cells = [r1]
+nbformat.validate(rich)
+nbformat.write(rich, "rich_outputs.ipynb")
