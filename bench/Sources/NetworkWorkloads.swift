@@ -73,28 +73,55 @@ func benchDiceLoss(_ p: Tensor, _ onehot: Tensor) throws -> Tensor {
     return try 1 - ((2 * intersection + 1e-5) / (denominator + 1e-5)).mean()
 }
 
-/// The five network workloads, each beside PyTorch's time for it when PyTorch is installed.
-/// `SCRY_BENCH_ONLY=name` runs one alone (and reports its peak memory, as the peer does).
+/// The five network workloads. Each runs alone in its own process (this program again, with
+/// `SCRY_BENCH_ONLY=name`), so that its peak memory is its own, and beside PyTorch's run of the
+/// same workload alone (`torch_reference.py --only name`) when PyTorch is installed.
 func benchNetworks() throws {
-    let only = ProcessInfo.processInfo.environment["SCRY_BENCH_ONLY"].map { $0.split(separator: ",").map(String.init) }
-    let peer = ProcessInfo.processInfo.environment["SCRY_BENCH_PEER"] == "0" ? [:] :
-        runPeer("../shared/bench/torch_reference.py", arguments: ["--threads", String(Threads.count)] + (only.map { ["--only", $0.joined(separator: ",")] } ?? []))
-    let networkWorkloads: [(String, Double, () throws -> () throws -> Void)] = [
-        ("unet2d_train_step", 27.6, { try segmentationStep(dims: 2, batch: 8, size: 128, widths: [16, 32, 64, 128]) }),
-        ("unet3d_train_step", 37.1, { try segmentationStep(dims: 3, batch: 2, size: 64, widths: [8, 16, 32]) }),
-        ("vgg11_train_step", 14.7, classificationStep),
-        ("vgg11_infer_batch", 19.8, classificationInference),
-        ("gradcam_vgg11_224", 3.8, gradcamRun),
-    ]
-    for (name, gflop, make) in networkWorkloads where only?.contains(name) ?? true {
-        Random.seed(0)
-        let run = try make()
-        let seconds = try medianSeconds(run)
-        var fields: [String: Any] = ["workload": name, "seconds": rounded(seconds), "threads": Threads.count,
-                                     "gflops": rounded(gflop / seconds)]
-        if only?.count == 1 { fields["max_rss_mb"] = rounded(peakResidentMB()) }
-        emit(comparing(fields, with: peer[name], missing: "pytorch not available"))
+    let environment = ProcessInfo.processInfo.environment
+    if let only = environment["SCRY_BENCH_ONLY"] {
+        try runNetworkWorkload(only)
+        return
     }
+    let usePeer = environment["SCRY_BENCH_PEER"] != "0"
+    for (name, _, _) in networkWorkloads {
+        var child = environment
+        child["SCRY_BENCH_ONLY"] = name
+        guard let ours = runJSONLines(CommandLine.arguments[0], ["networks"], environment: child)[name] else {
+            throw BenchFailure("workload \(name) produced no result")
+        }
+        let peer = usePeer ? runPeer("../shared/bench/torch_reference.py", arguments: ["--threads", String(Threads.count), "--only", name])[name] : nil
+        var fields = comparing(ours, with: peer, missing: "pytorch not available")
+        if let peerMemory = peer?["max_rss_mb"] as? Double, let memory = ours["max_rss_mb"] as? Double {
+            fields["peer_max_rss_mb"] = peerMemory
+            fields["memory_ratio"] = rounded(peerMemory / memory)
+        }
+        emit(fields)
+    }
+}
+
+/// The workloads: name, GFLOP per run (WORKLOADS.md), and a builder returning the timed body.
+let networkWorkloads: [(name: String, gflop: Double, make: @Sendable () throws -> () throws -> Void)] = [
+    ("unet2d_train_step", 27.6, { try segmentationStep(dims: 2, batch: 8, size: 128, widths: [16, 32, 64, 128]) }),
+    ("unet3d_train_step", 37.1, { try segmentationStep(dims: 3, batch: 2, size: 64, widths: [8, 16, 32]) }),
+    ("vgg11_train_step", 14.7, classificationStep),
+    ("vgg11_infer_batch", 19.8, classificationInference),
+    ("gradcam_vgg11_224", 3.8, gradcamRun),
+]
+
+/// Times one workload in this process and prints its line with the peak resident memory.
+func runNetworkWorkload(_ name: String) throws {
+    guard let workload = networkWorkloads.first(where: { $0.name == name }) else {
+        throw BenchFailure("no workload \(name); known: \(networkWorkloads.map(\.name).joined(separator: ", "))")
+    }
+    Random.seed(0)
+    let seconds = try medianSeconds(try workload.make())
+    emit(["workload": name, "seconds": rounded(seconds), "threads": Threads.count, "gflops": rounded(workload.gflop / seconds),
+          "max_rss_mb": rounded(peakResidentMB())])
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 func peakResidentMB() -> Double {
