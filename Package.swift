@@ -4,7 +4,8 @@
 //   1. system libraries: CBLAS (OpenBLAS), CNifti (libnifti), CGD (libgd), CEdit (libedit)
 //   2. ScryTensor: tensors and reverse-mode autodiff
 //   3. ScryNN: layers, modules, losses, optimizers, schedules
-//   4. ScryVision: pictures (RGB rasters, PNG through libgd)
+//   4. ScryData: medical images (NIfTI through libnifti, 2D images), datasets
+//      ScryVision: pictures (RGB rasters, PNG through libgd)
 //   5. ScryLang: the Scry language (lexer, parser, compiler to closures, interpreter), which
 //      knows nothing of tensors
 //   6. ScryRuntime: binds the tensor library (and later layers) into the language
@@ -45,6 +46,7 @@ let package = Package(
 
         .target(name: "ScryNN", dependencies: ["ScryTensor"], swiftSettings: kernelSettings),
         .target(name: "ScryVision", dependencies: ["ScryTensor", "CGD"]),
+        .target(name: "ScryData", dependencies: ["ScryTensor", "CNifti", "CGD"], swiftSettings: niftiHeaders + kernelSettings),
         .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryNN", "ScryVision", "ScryLang"]),
         .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"]),
         // libedit's readline layer is a set of C globals: Swift 5 mode lets the shell use them.
@@ -64,6 +66,8 @@ let package = Package(
         .testTarget(name: "ScryShellTests", dependencies: ["ScryShell", "ScryLang", "ScryNotebook"]),
         .testTarget(name: "ScryNotebookTests", dependencies: ["ScryNotebook", "ScryLang"], exclude: ["Fixtures"]),
         .testTarget(name: "ScryNNTests", dependencies: ["ScryNN", "ScryTensor"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScryDataTests", dependencies: ["ScryData", "ScryTensor"], exclude: ["Fixtures"],
+                    swiftSettings: niftiHeaders),
         .testTarget(name: "ScryVisionTests", dependencies: ["ScryVision", "ScryTensor"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),

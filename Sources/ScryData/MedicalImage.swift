@@ -1,0 +1,47 @@
+import ScryTensor
+
+/// An image as Scry holds it: float32 data [C, …spatial] in the file's own axis order (x, the
+/// column, first; as nibabel indexes NIfTI data), with its geometry: voxel spacing and the 4×4
+/// affine from voxel indices to world (scanner) coordinates. 2D pictures have spacing 1 and an
+/// identity affine.
+public struct MedicalImage {
+    public var data: Tensor
+    /// Millimetres (or the file's unit) per voxel along each spatial axis.
+    public var spacing: [Double]
+    /// Voxel (i, j, k, 1) to world (x, y, z, 1), row-major.
+    public var affine: [[Double]]
+    /// The file it was read from, if any.
+    public var path: String?
+    /// The file's format and stored datatype (`nifti1`/`nifti2`, `png`…; `int16`…).
+    public var format: String
+    public var storedType: String
+
+    public init(data: Tensor, spacing: [Double]? = nil, affine: [[Double]]? = nil, path: String? = nil,
+                format: String = "tensor", storedType: String = "float32") throws {
+        guard data.rank >= 2 else {
+            throw TensorError.shapeMismatch(op: "image", "image data must be [C, …spatial], got \(shapeString(data.shape))")
+        }
+        let spatial = data.rank - 1
+        self.data = try data.to(.float32)
+        self.spacing = spacing ?? [Double](repeating: 1, count: spatial)
+        self.affine = affine ?? MedicalImage.diagonalAffine(self.spacing)
+        self.path = path; self.format = format; self.storedType = storedType
+        guard self.spacing.count == spatial else {
+            throw TensorError.shapeMismatch(op: "image", "\(self.spacing.count) spacings for \(spatial) spatial axes")
+        }
+    }
+
+    /// The spatial shape (without the channel axis).
+    public var shape: [Int] { Array(data.shape.dropFirst()) }
+    public var channels: Int { data.shape[0] }
+
+    /// diag(spacing, 1), padded to three axes.
+    public static func diagonalAffine(_ spacing: [Double]) -> [[Double]] {
+        (0..<4).map { row in
+            (0..<4).map { column in
+                guard row == column else { return 0 }
+                return row < 3 ? (row < spacing.count ? spacing[row] : 1) : 1
+            }
+        }
+    }
+}
