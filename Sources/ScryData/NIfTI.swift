@@ -96,6 +96,74 @@ public enum NIfTI {
         return result
     }
 
+    /// Writes an image as NIfTI-1 (`.nii` or `.nii.gz`) with its spacing and affine (as both
+    /// sform and qform), as float32 or as an integer label map (`uint8`, `int16`), atomically.
+    public static func write(_ image: MedicalImage, to path: String, datatype: String = "float32") throws {
+        nifti_set_debug_level(0)
+        guard path.hasSuffix(".nii") || path.hasSuffix(".nii.gz") else { throw DataError(path, "NIfTI files end in .nii or .nii.gz") }
+        guard let code = datatypes.first(where: { $0.value == datatype })?.key, ["float32", "uint8", "int16"].contains(datatype) else {
+            throw DataError(path, "Scry writes NIfTI as float32, uint8 or int16, not \(datatype)")
+        }
+        let spatial = image.shape
+        guard (1...3).contains(spatial.count) else { throw DataError(path, "NIfTI images have 1 to 3 spatial axes, this one \(spatial.count)") }
+        var dims = [Int64](repeating: 1, count: 8)
+        dims[0] = Int64(image.channels > 1 ? 4 : spatial.count)
+        for (axis, size) in spatial.enumerated() { dims[axis + 1] = Int64(size) }
+        if image.channels > 1 { dims[0] = 4; dims[4] = Int64(image.channels) }
+        guard let nim = nifti_make_new_nim(dims, code, 1) else { throw DataError(path, "libnifti could not make the image") }
+        defer { nifti_image_free(nim) }
+        // Back to the file's order, x fastest: [C, x, y, z] → [C, z, y, x].
+        let fileOrder = try image.data.permute([0] + (1...spatial.count).reversed()).contiguous().scalars()
+        let count = fileOrder.count
+        switch datatype {
+        case "uint8":
+            let target = nim.pointee.data.bindMemory(to: UInt8.self, capacity: count)
+            for i in 0..<count { target[i] = UInt8(Swift.max(0, Swift.min(255, fileOrder[i].rounded()))) }
+        case "int16":
+            let target = nim.pointee.data.bindMemory(to: Int16.self, capacity: count)
+            for i in 0..<count { target[i] = Int16(Swift.max(-32768, Swift.min(32767, fileOrder[i].rounded()))) }
+        default:
+            let target = nim.pointee.data.bindMemory(to: Float.self, capacity: count)
+            for i in 0..<count { target[i] = Float(fileOrder[i]) }
+        }
+        var matrix = nifti_dmat44()
+        withUnsafeMutableBytes(of: &matrix.m) { raw in
+            let flat = raw.bindMemory(to: Double.self)
+            for row in 0..<4 { for column in 0..<4 { flat[row * 4 + column] = image.affine[row][column] } }
+        }
+        nim.pointee.sform_code = Int32(NIFTI_XFORM_SCANNER_ANAT)
+        nim.pointee.qform_code = Int32(NIFTI_XFORM_SCANNER_ANAT)
+        nim.pointee.sto_xyz = matrix
+        nim.pointee.sto_ijk = nifti_dmat44_inverse(matrix)
+        nim.pointee.qto_xyz = matrix
+        nim.pointee.qto_ijk = nifti_dmat44_inverse(matrix)
+        var qfac = 1.0, unused = (0.0, 0.0, 0.0)
+        nifti_dmat44_to_quatern(matrix, &nim.pointee.quatern_b, &nim.pointee.quatern_c, &nim.pointee.quatern_d,
+                                &nim.pointee.qoffset_x, &nim.pointee.qoffset_y, &nim.pointee.qoffset_z,
+                                &unused.0, &unused.1, &unused.2, &qfac)
+        nim.pointee.qfac = qfac
+        withUnsafeMutableBytes(of: &nim.pointee.pixdim) { raw in
+            let pixdim = raw.bindMemory(to: Double.self)
+            for (axis, step) in image.spacing.enumerated() { pixdim[axis + 1] = step }
+        }
+        nim.pointee.dx = image.spacing[0]
+        if spatial.count > 1 { nim.pointee.dy = image.spacing[1] }
+        if spatial.count > 2 { nim.pointee.dz = image.spacing[2] }
+        nim.pointee.xyz_units = Int32(NIFTI_UNITS_MM)
+        nim.pointee.nifti_type = Int32(NIFTI_FTYPE_NIFTI1_1)
+        // libnifti writes in place; a temporary name beside the target, then a rename, keeps
+        // an interrupted write from leaving half a file.
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp" + (path.hasSuffix(".gz") ? ".nii.gz" : ".nii")).path
+        guard nifti_set_filenames(nim, temporary, 0, 1) == 0 else { throw DataError(path, "libnifti rejected the file name") }
+        nifti_image_write(nim)
+        guard FileManager.default.fileExists(atPath: temporary) else { throw DataError(path, "could not be written (is the folder writable?)") }
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw DataError(path, "could not be written: \(String(cString: strerror(errno)))")
+        }
+    }
+
     private static func convert(_ raw: UnsafeMutableRawPointer, _ datatype: Int32, _ count: Int, into values: inout [Float],
                                 slope: Double?, intercept: Double) {
         func fill<T>(_ type: T.Type, _ toDouble: (T) -> Double) {

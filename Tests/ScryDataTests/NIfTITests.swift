@@ -54,3 +54,32 @@ final class NIfTITests: XCTestCase {
         }
     }
 }
+
+extension NIfTITests {
+    func testWritesImagesAndLabelMapsWithTheirGeometry() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scry-nifti-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = try NIfTI.read(fixtures.appendingPathComponent("float64.nii").path)
+        for (name, datatype) in [("image.nii.gz", "float32"), ("labels.nii", "uint8"), ("labels16.nii.gz", "int16")] {
+            let path = folder.appendingPathComponent(name).path
+            var image = source
+            if datatype != "float32" { image.data = try (source.data.abs() / 10).clamp(max: 200) }
+            try NIfTI.write(image, to: path, datatype: datatype)
+            let back = try NIfTI.read(path)
+            XCTAssertEqual(back.shape, source.shape)
+            XCTAssertEqual(back.storedType, datatype)
+            for (a, b) in zip(back.spacing, source.spacing) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+            for (row, expected) in zip(back.affine, source.affine) { for (a, b) in zip(row, expected) { XCTAssertEqual(a, b, accuracy: 1e-5) } }
+            let expected = datatype == "float32" ? image.data.scalars() : image.data.scalars().map { $0.rounded() }
+            assertClose(back.data.scalars(), expected, name)
+        }
+        XCTAssertThrowsError(try NIfTI.write(source, to: folder.appendingPathComponent("x.png").path)) { XCTAssertTrue("\($0)".contains("end in .nii")) }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }, [], "no temporary left")
+    }
+
+    func assertClose(_ a: [Double], _ b: [Double], _ label: String) {
+        XCTAssertEqual(a.count, b.count, label)
+        for (x, y) in zip(a, b) where Swift.abs(x - y) > 1e-4 * Swift.max(1, Swift.abs(y)) { return XCTFail("\(label): \(x) vs \(y)") }
+    }
+}
