@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "ScryNN", dependencies: ["ScryTensor"], swiftSettings: kernelSettings),
         .target(name: "ScryVision", dependencies: ["ScryTensor", "CGD"]),
         .target(name: "ScryData", dependencies: ["ScryTensor", "CNifti", "CGD", "CPNG"], swiftSettings: niftiHeaders + kernelSettings),
-        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryNN", "ScryVision", "ScryLang"]),
+        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryNN", "ScryData", "ScryVision", "ScryLang"]),
         .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"]),
         // libedit's readline layer is a set of C globals: Swift 5 mode lets the shell use them.
         .target(name: "ScryShell", dependencies: ["ScryLang", "ScryRuntime", "ScryNotebook", "CEdit"],

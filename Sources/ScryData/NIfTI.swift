@@ -74,7 +74,11 @@ public enum NIfTI {
         let fileOrder = try Tensor(values, shape: [channels] + spatial.reversed())
         let data = try fileOrder.permute([0] + (1...spatial.count).reversed()).contiguous()
         let pixdim = withUnsafeBytes(of: nim.pixdim) { Array($0.bindMemory(to: Double.self)) }
-        let spacing = (1...spatial.count).map { Swift.abs(pixdim[$0]) == 0 ? 1 : Swift.abs(pixdim[$0]) }
+        // NIfTI-1 stores spacings as float32: keep the decimal the file's writer meant (0.9, not 0.8999999761581421).
+        let spacing = (1...spatial.count).map { axis -> Double in
+            let step = Swift.abs(pixdim[axis])
+            return step == 0 ? 1 : (version == 1 ? Double(String(Float(step)))! : step)
+        }
         return try MedicalImage(data: data, spacing: spacing, affine: affine(nim, dims: dims, pixdim: pixdim), path: path,
                                 format: "nifti\(version)", storedType: storedType)
     }

@@ -10,21 +10,28 @@ enum DisplayBindings {
     }
 
     nonisolated(unsafe) static let functions: [NativeFunction] = [
-        NativeFunction("show", [Parameter("x"), Parameter("low", default: .nil), Parameter("high", default: .nil), Parameter("title", default: .string(""))],
-                       doc: "A 2D tensor as a gray picture (first axis: x, the column; second: y, the row), windowed from low to high (default: its min and max).") { a in
-            let t = try TensorBindings.tensor(a["x"], "x", "show")
-            let picture = try Picture.gray(t, low: try a.optionalDouble("low"), high: try a.optionalDouble("high"), title: try a.string("title"))
-            return .host(PictureObject(picture))
+        NativeFunction("show", [Parameter("x"), Parameter("axis", default: .nil), Parameter("slice", default: .nil), Parameter("low", default: .nil),
+                                Parameter("high", default: .nil), Parameter("title", default: .string(""))],
+                       doc: "A 2D tensor or image as a picture (first axis: x, the column; second: y, the row), windowed from low to high (default: its min and max); of a volume, the slice at `slice` (default the middle) along `axis` (default the last). RGB images show in colour.") { a in
+            let title = try a.string("title"), low = try a.optionalDouble("low"), high = try a.optionalDouble("high")
+            if case .host(let object as ImageObject) = a["x"], object.image.channels == 3, object.image.shape.count == 2 {
+                return .host(PictureObject(try Picture.rgb(object.image.data, low: low ?? 0, high: high ?? 255, title: title)))
+            }
+            let (plane, _) = try ImageBindings.slice(a["x"], axis: try a.optionalInt("axis"), index: try a.optionalInt("slice"), "show")
+            return .host(PictureObject(try Picture.gray(plane, low: low, high: high, title: title)))
         },
-        NativeFunction("save", [Parameter("value"), Parameter("path")],
-                       doc: "Writes a value to a file: a picture as PNG, a table as CSV; a module's weights, an optimizer's or a scheduler's state, or a dict of tensors as safetensors.") { a in
+        NativeFunction("save", [Parameter("value"), Parameter("path"), Parameter("dtype", default: .nil), Parameter("like", default: .nil),
+                                Parameter("low", default: .nil), Parameter("high", default: .nil), Parameter("bits", default: .nil)],
+                       doc: "Writes a value to a file: a picture as PNG, a table as CSV; a module's weights, an optimizer's or a scheduler's state, or a dict of tensors as safetensors; an image as NIfTI or PNG by extension.",
+                       help: "Images: dtype \"float32\", \"uint8\" or \"int16\" for NIfTI (label maps); a tensor saved as NIfTI takes its geometry from like: (a reference image); PNG: 8 bits windowed from low to high (default min and max) or bits: 16.") { a in
             let path = try a.string("path")
             if try WeightFiles.save(a["value"], to: path) { return .nil }
+            if try ImageBindings.save(a, path) { return .nil }
             switch a["value"] {
             case .host(let picture as PictureObject): try picture.save(to: path)
             case .host(let table as TableObject):
                 try FileOutput.writeAtomically(Data(table.csv.utf8), to: path)
-            default: throw a.typeError("value", "a picture, a table, a module, an optimizer, a scheduler or a dict of tensors")
+            default: throw a.typeError("value", "a picture, a table, an image, a module, an optimizer, a scheduler or a dict of tensors")
             }
             return .nil
         },

@@ -18,7 +18,7 @@ final class LayerOrFunction: Callable {
 
     func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value {
         let first = arguments.positional.first ?? arguments.keywords.first(where: { $0.name == "x" })?.value
-        if case .host(let object)? = first, object is TensorObject {
+        if case .host(let object)? = first, object is TensorObject || object is ImageObject {
             guard let function else { throw ScryError(.typeError, "\(name)() builds a layer; call the layer on the tensor: \(name)(…)(x)") }
             return try function.call(arguments, interpreter)
         }

@@ -15,7 +15,7 @@ public enum Session {
         TensorBindings.install(into: interpreter)
         DisplayBindings.install(into: interpreter)
         LayerBindings.install(into: interpreter)
-        for function in ModuleBuilding.functions + TrainingBindings.functions + WeightFiles.functions { interpreter.register(function) }
+        for function in ModuleBuilding.functions + TrainingBindings.functions + WeightFiles.functions + ImageBindings.functions { interpreter.register(function) }
         return interpreter
     }
 

@@ -39,6 +39,7 @@ enum TensorBindings {
     static func tensor(_ value: Value, _ parameter: String, _ function: String, dtype: DType? = nil) throws -> Tensor {
         switch value {
         case .host(let object as TensorObject): return try dtype.map { try object.tensor.to($0) } ?? object.tensor
+        case .host(let object as ImageObject): return try dtype.map { try object.image.data.to($0) } ?? object.image.data
         case .int(let i): return try Tensor(scalar: Int64(i)).to(dtype ?? .int64)
         case .float(let f): return try Tensor(scalar: Float(f)).to(dtype ?? .float32)
         case .bool(let b): return try Tensor(scalar: b).to(dtype ?? .bool)
@@ -305,7 +306,7 @@ final class TensorOrFallback: Callable {
 
     func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value {
         let first = arguments.positional.first ?? arguments.keywords.first(where: { $0.name == "x" })?.value
-        if case .host(let object)? = first, object is TensorObject {
+        if case .host(let object)? = first, object is TensorObject || object is ImageObject {
             return try tensorFunction.call(arguments, interpreter)
         }
         return try fallback.call(arguments, interpreter)

@@ -54,6 +54,24 @@ public struct Picture: Equatable {
     }
 
     /// PNG bytes, encoded by libgd.
+    /// An RGB picture from a [3, x, y] tensor, each channel windowed from low to high.
+    public static func rgb(_ tensor: Tensor, low: Double = 0, high: Double = 255, title: String = "") throws -> Picture {
+        guard tensor.rank == 3, tensor.shape[0] == 3 else {
+            throw TensorError.shapeMismatch(op: "show", "an RGB picture needs [3, x, y], got \(shapeString(tensor.shape))")
+        }
+        let (width, height) = (tensor.shape[1], tensor.shape[2])
+        let values = try tensor.to(.float32).contiguous().scalars()
+        var picture = Picture(width: width, height: height, title: title)
+        func level(_ v: Double) -> UInt8 { UInt8(Swift.max(0, Swift.min(255, ((v - low) / Swift.max(high - low, 1e-12) * 255).rounded()))) }
+        for x in 0..<width {
+            for y in 0..<height {
+                let i = x * height + y
+                picture.setPixel(x, y, (level(values[i]), level(values[width * height + i]), level(values[2 * width * height + i])))
+            }
+        }
+        return picture
+    }
+
     public func png() throws -> Data {
         guard let image = gdImageCreateTrueColor(Int32(width), Int32(height)) else {
             throw TensorError.invalidArgument(op: "png", "cannot make a \(width)×\(height) image")
