@@ -20,6 +20,7 @@ public enum NIfTI {
 
     /// The NIfTI version (1 or 2) when the file's first bytes are a NIfTI header (gzip or not).
     public static func version(of path: String) -> Int? {
+        nifti_set_debug_level(0)
         guard let file = znzopen(path, "rb", 1) else { return nil }
         var handle: znzFile? = file
         defer { Xznzclose(&handle) }
@@ -32,6 +33,20 @@ public enum NIfTI {
         let magic = version == 1 ? Array(header[344..<347]) : Array(header[4..<7])
         let valid: Set<[UInt8]> = [Array("n+1".utf8), Array("ni1".utf8), Array("n+2".utf8), Array("ni2".utf8)]
         return valid.contains(magic) ? Int(version) : nil
+    }
+
+    /// The spatial shape, channel count and spacing from the header alone (no voxel data read).
+    public static func geometry(_ path: String) throws -> (shape: [Int], channels: Int, spacing: [Double]) {
+        nifti_set_debug_level(0)
+        guard FileManager.default.fileExists(atPath: path) else { throw DataError(path, "no such file") }
+        guard version(of: path) != nil, let header = nifti_image_read(path, 0) else { throw DataError(path, "not a NIfTI file (no NIfTI-1 or NIfTI-2 header)") }
+        defer { nifti_image_free(header) }
+        let nim = header.pointee, ndim = Swift.max(1, Swift.min(Int(nim.dim.0), 7))
+        let dims = withUnsafeBytes(of: nim.dim) { Array($0.bindMemory(to: Int64.self)) }.map { Int($0) }
+        let pixdim = withUnsafeBytes(of: nim.pixdim) { Array($0.bindMemory(to: Double.self)) }
+        let spatial = Array(dims[1...Swift.min(ndim, 3)])
+        let spacing = (1...spatial.count).map { Double(String(Float(Swift.abs(pixdim[$0]) == 0 ? 1 : Swift.abs(pixdim[$0]))))! }
+        return (spatial, ndim > 3 ? dims[4...ndim].reduce(1, *) : 1, spacing)
     }
 
     /// Reads an image: data as float32 [C, x, y, z] (the 4th and later axes become channels),

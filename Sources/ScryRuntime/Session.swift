@@ -15,7 +15,8 @@ public enum Session {
         TensorBindings.install(into: interpreter)
         DisplayBindings.install(into: interpreter)
         LayerBindings.install(into: interpreter)
-        for function in ModuleBuilding.functions + TrainingBindings.functions + WeightFiles.functions + ImageBindings.functions { interpreter.register(function) }
+        for function in ModuleBuilding.functions + TrainingBindings.functions + WeightFiles.functions + ImageBindings.functions
+            + DatasetBindings.functions { interpreter.register(function) }
         return interpreter
     }
 

@@ -1,0 +1,88 @@
+import Foundation
+import ScryTensor
+
+/// Subjects for training and evaluation, as GaNDLF lists them in CSV files: each with one or
+/// more image channels, an optional label map (segmentation) and an optional target value
+/// (classification, regression). Images load on first use and stay cached up to a memory bound.
+public final class Dataset {
+    public struct Subject {
+        public let id: String
+        /// Image files of the channels (empty for subjects made in memory).
+        public let channelPaths: [String]
+        public let labelPath: String?
+        public let value: Double?
+        /// The CSV's other columns.
+        public let metadata: [String: String]
+    }
+
+    public let subjects: [Subject]
+    /// Where the subjects come from: the CSV file, or `phantom`.
+    public let source: String
+    /// Column names of the channels (Channel_0…), for writing back.
+    public let channelNames: [String]
+    private let phantom: Phantom?
+    private var cache: [Int: (image: MedicalImage, label: MedicalImage?)] = [:]
+    private var cacheOrder: [Int] = []
+    /// Bytes of decoded images kept; the oldest are dropped beyond it.
+    public var cacheLimit = 1 << 30
+
+    init(subjects: [Subject], source: String, channelNames: [String], phantom: Phantom? = nil) {
+        self.subjects = subjects; self.source = source; self.channelNames = channelNames; self.phantom = phantom
+    }
+
+    public var count: Int { subjects.count }
+
+    /// `n` phantom subjects (see Phantom), made on demand.
+    public static func phantom(_ phantom: Phantom, count: Int) -> Dataset {
+        let subjects = (0..<count).map { i in
+            Subject(id: String(format: "phantom_%03d", i), channelPaths: [], labelPath: nil,
+                    value: phantom.task == .segmentation ? nil : try? phantom.subject(i).value, metadata: [:])
+        }
+        return Dataset(subjects: subjects, source: "phantom", channelNames: ["Channel_0"], phantom: phantom)
+    }
+
+    /// Whether subjects have label maps (segmentation).
+    public var hasLabels: Bool { phantom.map { $0.task == .segmentation } ?? subjects.contains { $0.labelPath != nil } }
+
+    /// The image of subject `index`: its channels stacked as [C, …spatial].
+    public func image(_ index: Int) throws -> MedicalImage { try load(index).image }
+
+    /// The label map of subject `index`, if it has one.
+    public func label(_ index: Int) throws -> MedicalImage? { try load(index).label }
+
+    private func load(_ index: Int) throws -> (image: MedicalImage, label: MedicalImage?) {
+        guard subjects.indices.contains(index) else {
+            throw TensorError.indexOutOfRange(op: "dataset", index: index, axis: 0, size: subjects.count)
+        }
+        if let hit = cache[index] { return hit }
+        let entry: (image: MedicalImage, label: MedicalImage?)
+        if let phantom {
+            let made = try phantom.subject(index)
+            entry = (made.image, phantom.task == .segmentation ? made.label : nil)
+        } else {
+            let subject = subjects[index]
+            let channels = try subject.channelPaths.map(Dataset.read)
+            var image = channels[0]
+            if channels.count > 1 { image.data = try Tensor.concat(channels.map(\.data), axis: 0) }
+            entry = (image, try subject.labelPath.map(Dataset.read))
+        }
+        cache[index] = entry
+        cacheOrder.append(index)
+        while cacheOrder.count > 1 && cachedBytes > cacheLimit { cache.removeValue(forKey: cacheOrder.removeFirst()) }
+        return entry
+    }
+
+    private var cachedBytes: Int { cache.values.reduce(0) { $0 + $1.image.data.count * 4 + ($1.label?.data.count ?? 0) * 4 } }
+
+    /// Reads an image file of any supported format.
+    public static func read(_ path: String) throws -> MedicalImage {
+        NIfTI.version(of: path) != nil ? try NIfTI.read(path) : try PlanarImage.read(path)
+    }
+
+    /// Spatial shape, channels and spacing of an image file, from its header when it is NIfTI.
+    static func geometry(_ path: String) throws -> (shape: [Int], channels: Int, spacing: [Double]) {
+        if NIfTI.version(of: path) != nil { return try NIfTI.geometry(path) }
+        let image = try PlanarImage.read(path)
+        return (image.shape, image.channels, image.spacing)
+    }
+}

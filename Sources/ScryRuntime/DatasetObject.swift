@@ -1,0 +1,103 @@
+import Foundation
+import ScryData
+import ScryLang
+import ScryTensor
+
+/// A dataset as a Scry value: `len(ds)`, `ds[i]` (a subject), iteration, `ds.write(folder)`;
+/// shown as a cell's result, its summary.
+final class DatasetObject: HostObject {
+    let dataset: Dataset
+    init(_ dataset: Dataset) { self.dataset = dataset }
+
+    var typeName: String { "dataset" }
+    var display: String { "<dataset: \(dataset.count) subjects from \(dataset.source)>" }
+    var detailedDisplay: String {
+        guard let summary = try? DatasetSummary(dataset) else { return display }
+        return display + "\n" + summary.text
+    }
+    var length: Int? { dataset.count }
+    var attributeNames: [String] { ["ids", "source", "summary", "write"] }
+
+    func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
+        switch name {
+        case "source": return .string(dataset.source)
+        case "ids": return .list(ListStorage(dataset.subjects.map { .string($0.id) }))
+        case "summary":
+            return .function(NativeFunction("summary", doc: "Subjects, channels, shapes, spacings, intensity range, label classes with voxel counts, targets.") { _ in
+                .string(try DatasetSummary(self.dataset).text)
+            })
+        case "write":
+            return .function(NativeFunction("write", [Parameter("folder")],
+                                            doc: "Writes every subject (NIfTI for volumes, PNG for 2D) and a GaNDLF CSV, data.csv, listing them; returns the CSV's path.") { a in
+                do { return .string(try self.dataset.write(to: try a.string("folder"))) } catch let error as DataError {
+                    throw ScryError(.ioError, error.description)
+                }
+            })
+        default: return nil
+        }
+    }
+
+    func subscriptGet(_ subscripts: [SubscriptValue]) throws -> Value? {
+        guard subscripts.count == 1, case .index(.int(let i)) = subscripts[0] else {
+            throw ScryError(.typeError, "a dataset is indexed by a subject number")
+        }
+        let index = i < 0 ? i + dataset.count : i
+        guard (0..<dataset.count).contains(index) else {
+            throw ScryError(.indexError, "subject \(i) out of range for \(dataset.count) subjects")
+        }
+        return .host(SubjectObject(dataset, index))
+    }
+
+    func makeIterator() throws -> AnyIterator<Value>? {
+        AnyIterator((0..<dataset.count).map { .host(SubjectObject(self.dataset, $0)) }.makeIterator())
+    }
+}
+
+/// One subject: `.id`, `.image`, `.label` (images, loaded on use), `.value`, `.metadata`.
+final class SubjectObject: HostObject {
+    let dataset: Dataset, index: Int
+    init(_ dataset: Dataset, _ index: Int) { self.dataset = dataset; self.index = index }
+
+    var typeName: String { "subject" }
+    var display: String { "<subject \(dataset.subjects[index].id)>" }
+    var attributeNames: [String] { ["id", "image", "label", "metadata", "value"] }
+
+    func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
+        let subject = dataset.subjects[index]
+        do {
+            switch name {
+            case "id": return .string(subject.id)
+            case "image": return .host(ImageObject(try dataset.image(index)))
+            case "label": return try dataset.label(index).map { .host(ImageObject($0)) } ?? .nil
+            case "value": return subject.value.map { $0 == $0.rounded() && Swift.abs($0) < 1e15 ? .int(Int($0)) : .float($0) } ?? .nil
+            case "metadata":
+                let dict = DictStorage()
+                for (key, value) in subject.metadata.sorted(by: { $0.key < $1.key }) { try dict.set(.string(key), .string(value)) }
+                return .dict(dict)
+            default: return nil
+            }
+        } catch let error as DataError {
+            throw ScryError(.ioError, error.description)
+        }
+    }
+}
+
+enum DatasetBindings {
+    nonisolated(unsafe) static let functions: [NativeFunction] = [
+        NativeFunction("dataset", [Parameter("path")],
+                       doc: "A dataset from a GaNDLF CSV (SubjectID, Channel_0…, Label, ValueToPredict) or a folder holding data.csv; every row is checked and all problems reported at once.") { a in
+            do { return .host(DatasetObject(try Dataset.csv(try a.string("path")))) } catch let error as DataError {
+                throw ScryError(.valueError, error.description)
+            }
+        },
+        NativeFunction("phantom", [Parameter("dimension", default: .int(2)), Parameter("n", default: .int(20)), Parameter("size", default: .int(128)),
+                                   Parameter("classes", default: .int(3)), Parameter("task", default: .string("segmentation")), Parameter("seed", default: .int(0))],
+                       doc: "Synthetic subjects that ship with Scry: an ellipsoid organ with lesions inside, bias field and noise; labels are masks (segmentation), lesion presence or count (classification) or lesion volume in voxels (regression). Deterministic for a seed.") { a in
+            guard let task = Phantom.Task(rawValue: try a.string("task")) else { throw a.typeError("task", "\"segmentation\", \"classification\" or \"regression\"") }
+            let seed = try a.int("seed"), n = try a.int("n")
+            guard seed >= 0, n >= 0 else { throw ScryError(.valueError, "phantom(): seed and n must be non-negative") }
+            let phantom = try Phantom(dimension: try a.int("dimension"), size: try a.int("size"), classes: try a.int("classes"), task: task, seed: UInt64(seed))
+            return .host(DatasetObject(Dataset.phantom(phantom, count: n)))
+        },
+    ]
+}
