@@ -18,7 +18,8 @@ public enum Shell {
         LineEditor.completer = { line, cursor in core.completions(line: line, cursor: cursor) }
         installInterruptHandler()
         if let loading { core.load(loading) }
-        say("Scry \(scryVersion) — :help for help, Tab completes, Ctrl-C interrupts, Ctrl-D leaves.\n")
+        say("Scry \(scryVersion) — :help for help, Tab completes, Ctrl-C interrupts, Ctrl-D leaves.\n"
+            + "`demo` is a demo dataset: 20 2D segmentation phantoms (try `demo`, `show(demo[0].image)`).\n")
         var buffer = ""
         while !core.quitRequested {
             switch editor.read(prompt: core.prompt(continuing: !buffer.isEmpty)) {
