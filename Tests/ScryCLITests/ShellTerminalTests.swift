@@ -52,9 +52,20 @@ final class ShellTerminalTests: XCTestCase {
             return false
         }
 
-        func waitForExit() -> Int32 {
+        /// The exit status, or −1 (after killing it) when the child is still running after `timeout`:
+        /// a shell left waiting for input must fail the test, not hang it.
+        func waitForExit(timeout: TimeInterval = 30) -> Int32 {
             var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            let deadline = Date().addingTimeInterval(timeout)
+            while waitpid(pid, &status, WNOHANG) == 0 {
+                guard Date() < deadline else {
+                    kill(pid, SIGKILL)
+                    waitpid(pid, &status, 0)
+                    close(master)
+                    return -1
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
             close(master)
             return status
         }
