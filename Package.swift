@@ -59,7 +59,7 @@ let package = Package(
             "ScryTensor", "ScryLang", "ScryRuntime", "ScryNotebook", "ScryShell",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "ScryNN", "ScryLang", "ScryRuntime", "CBLAS"],
+        .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "ScryNN", "ScryData", "ScryLang", "ScryRuntime", "CBLAS"],
                          path: "bench/Sources"),
 
         .testTarget(name: "ScryTensorTests", dependencies: ["ScryTensor"], exclude: ["Fixtures"]),

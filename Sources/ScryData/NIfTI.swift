@@ -81,13 +81,14 @@ public enum NIfTI {
         let spatial = Array(dims[1...Swift.min(ndim, 3)])
         let channels = ndim > 3 ? dims[4...ndim].reduce(1, *) : 1
         let count = spatial.reduce(1, *) * channels
-        var values = [Float](repeating: 0, count: count)
         let slope = nim.scl_slope, intercept = nim.scl_inter
         let scaled = slope != 0 && slope.isFinite && !(slope == 1 && intercept == 0)
-        convert(image.pointee.data, Int32(nim.datatype), count, into: &values, slope: scaled ? slope : nil, intercept: intercept)
-        // The file runs x fastest: as [C, z, y, x] it is row-major; permute to [C, x, y, z].
-        let fileOrder = try Tensor(values, shape: [channels] + spatial.reversed())
-        let data = try fileOrder.permute([0] + (1...spatial.count).reversed()).contiguous()
+        // The file runs x fastest: as [C, z, y, x] it is row-major; the permuted view is
+        // [C, x, y, z] without a copy, as nibabel's array is a Fortran-order view.
+        let fileOrder = try Tensor(shape: [channels] + spatial.reversed()) { values in
+            convert(image.pointee.data, Int32(nim.datatype), count, into: values, slope: scaled ? slope : nil, intercept: intercept)
+        }
+        let data = try fileOrder.permute([0] + (1...spatial.count).reversed())
         let pixdim = withUnsafeBytes(of: nim.pixdim) { Array($0.bindMemory(to: Double.self)) }
         // NIfTI-1 stores spacings as float32: keep the decimal the file's writer meant (0.9, not 0.8999999761581421).
         let spacing = (1...spatial.count).map { axis -> Double in
@@ -183,8 +184,12 @@ public enum NIfTI {
         }
     }
 
-    private static func convert(_ raw: UnsafeMutableRawPointer, _ datatype: Int32, _ count: Int, into values: inout [Float],
+    private static func convert(_ raw: UnsafeMutableRawPointer, _ datatype: Int32, _ count: Int, into values: UnsafeMutableBufferPointer<Float>,
                                 slope: Double?, intercept: Double) {
+        if datatype == Int32(NIFTI_TYPE_FLOAT32) && slope == nil {
+            values.baseAddress!.update(from: raw.assumingMemoryBound(to: Float.self), count: count)
+            return
+        }
         func fill<T>(_ type: T.Type, _ toDouble: (T) -> Double) {
             let source = raw.bindMemory(to: T.self, capacity: count)
             if let slope {

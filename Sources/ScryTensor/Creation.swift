@@ -75,6 +75,14 @@ extension Tensor {
         values.withUnsafeBufferPointer { floatPointer.update(from: $0.baseAddress!, count: values.count) }
     }
 
+    /// A float32 tensor whose every element `fill` writes (file readers decode straight into
+    /// the tensor's storage, without an intermediate array).
+    public init(shape: [Int], filling fill: (UnsafeMutableBufferPointer<Float>) throws -> Void) throws {
+        try Tensor.checkShape(shape, op: "tensor")
+        self = try Tensor(uninitialized: shape, dtype: .float32)
+        try fill(UnsafeMutableBufferPointer(start: floatPointer, count: count))
+    }
+
     /// A rank-0 float32 tensor.
     public init(scalar value: Float) {
         // A 4-byte allocation cannot fail in practice; `try!` keeps scalar creation non-throwing.

@@ -89,7 +89,7 @@ func benchNetworks() throws {
         guard let ours = runJSONLines(CommandLine.arguments[0], ["networks"], environment: child)[name] else {
             throw BenchFailure("workload \(name) produced no result")
         }
-        let peer = usePeer ? runPeer("../shared/bench/torch_reference.py", arguments: ["--threads", String(Threads.count), "--only", name])[name] : nil
+        let peer = usePeer ? runPeer(benchPath("../../shared/bench/torch_reference.py"), arguments: ["--threads", String(Threads.count), "--only", name])[name] : nil
         var fields = comparing(ours, with: peer, missing: "pytorch not available")
         if let peerMemory = peer?["max_rss_mb"] as? Double, let memory = ours["max_rss_mb"] as? Double {
             fields["peer_max_rss_mb"] = peerMemory

@@ -6,6 +6,7 @@ let groups: [String: () throws -> Void] = [
     "tensor": benchTensors,
     "interpreter": benchInterpreter,
     "networks": benchNetworks,
+    "data": benchData,
 ]
 let selected = CommandLine.arguments.dropFirst()
 for name in groups.keys.sorted() where selected.isEmpty || selected.contains(name) {
