@@ -4,7 +4,8 @@ import ScryTensor
 /// Subjects for training and evaluation, as GaNDLF lists them in CSV files: each with one or
 /// more image channels, an optional label map (segmentation) and an optional target value
 /// (classification, regression). Images load on first use and stay cached up to a memory bound.
-public final class Dataset {
+/// (Unchecked sendable: its one mutable part, the cache, is behind a lock.)
+public final class Dataset: @unchecked Sendable {
     public struct Subject {
         public let id: String
         /// Image files of the channels (empty for subjects made in memory).
@@ -21,13 +22,24 @@ public final class Dataset {
     /// Column names of the channels (Channel_0…), for writing back.
     public let channelNames: [String]
     private let phantom: Phantom?
+    /// For phantom datasets, the phantom subject number of each subject (subsets keep them).
+    private let phantomIndices: [Int]
     private var cache: [Int: (image: MedicalImage, label: MedicalImage?)] = [:]
+    /// Loaders prepare batches on a background thread while the session reads subjects too.
+    private let lock = NSLock()
     private var cacheOrder: [Int] = []
     /// Bytes of decoded images kept; the oldest are dropped beyond it.
     public var cacheLimit = 1 << 30
 
-    init(subjects: [Subject], source: String, channelNames: [String], phantom: Phantom? = nil) {
+    init(subjects: [Subject], source: String, channelNames: [String], phantom: Phantom? = nil, phantomIndices: [Int]? = nil) {
         self.subjects = subjects; self.source = source; self.channelNames = channelNames; self.phantom = phantom
+        self.phantomIndices = phantomIndices ?? Array(subjects.indices)
+    }
+
+    /// The subjects at `indices`, as a dataset of their own.
+    public func subset(_ indices: [Int]) -> Dataset {
+        Dataset(subjects: indices.map { subjects[$0] }, source: source, channelNames: channelNames, phantom: phantom,
+                phantomIndices: indices.map { phantomIndices[$0] })
     }
 
     public var count: Int { subjects.count }
@@ -54,10 +66,12 @@ public final class Dataset {
         guard subjects.indices.contains(index) else {
             throw TensorError.indexOutOfRange(op: "dataset", index: index, axis: 0, size: subjects.count)
         }
+        lock.lock()
+        defer { lock.unlock() }
         if let hit = cache[index] { return hit }
         let entry: (image: MedicalImage, label: MedicalImage?)
         if let phantom {
-            let made = try phantom.subject(index)
+            let made = try phantom.subject(phantomIndices[index])
             entry = (made.image, phantom.task == .segmentation ? made.label : nil)
         } else {
             let subject = subjects[index]

@@ -145,4 +145,25 @@ extension Dataset {
         }
         return csv
     }
+
+    /// Writes a GaNDLF CSV listing this dataset's files (absolute paths): a split of a CSV
+    /// dataset written back. Datasets made in memory are written with `write(to:)`.
+    public func writeCSV(to path: String) throws {
+        guard subjects.allSatisfy({ !$0.channelPaths.isEmpty }) else {
+            throw DataError(path, "this dataset's subjects are not files yet: write(folder) writes images and CSV together")
+        }
+        let metadataKeys = Set(subjects.flatMap { $0.metadata.keys }).sorted()
+        let hasValues = subjects.contains { $0.value != nil }
+        var lines = [(["SubjectID"] + channelNames + (hasLabels ? ["Label"] : []) + (hasValues ? ["ValueToPredict"] : []) + metadataKeys).joined(separator: ",")]
+        for subject in subjects {
+            let fields = [subject.id] + subject.channelPaths + (hasLabels ? [subject.labelPath ?? ""] : [])
+                + (hasValues ? [subject.value.map { String($0) } ?? ""] : []) + metadataKeys.map { subject.metadata[$0] ?? "" }
+            lines.append(fields.map { $0.contains(",") || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }.joined(separator: ","))
+        }
+        do {
+            try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: path)
+        } catch let failure as AtomicFile.Failure {
+            throw DataError(path, failure.description)
+        }
+    }
 }

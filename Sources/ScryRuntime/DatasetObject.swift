@@ -16,7 +16,7 @@ final class DatasetObject: HostObject {
         return display + "\n" + summary.text
     }
     var length: Int? { dataset.count }
-    var attributeNames: [String] { ["ids", "source", "summary", "write"] }
+    var attributeNames: [String] { ["ids", "source", "summary", "write", "write_csv"] }
 
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
         switch name {
@@ -25,6 +25,11 @@ final class DatasetObject: HostObject {
         case "summary":
             return .function(NativeFunction("summary", doc: "Subjects, channels, shapes, spacings, intensity range, label classes with voxel counts, targets.") { _ in
                 .string(try DatasetSummary(self.dataset).text)
+            })
+        case "write_csv":
+            return .function(NativeFunction("write_csv", [Parameter("path")], doc: "Writes a GaNDLF CSV listing this dataset's files (a split written back).") { a in
+                do { try self.dataset.writeCSV(to: try a.string("path")) } catch let error as DataError { throw ScryError(.ioError, error.description) }
+                return .nil
             })
         case "write":
             return .function(NativeFunction("write", [Parameter("folder")],

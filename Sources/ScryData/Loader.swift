@@ -1,0 +1,94 @@
+import Foundation
+import ScryTensor
+
+/// Batches of a dataset for training: shuffled per epoch with a seed, optionally as patches,
+/// each batch prepared on a background thread while the previous one is used. The same seed
+/// gives the same batches, however the threads interleave.
+/// (Unchecked sendable: only the reading thread counts epochs; datasets lock their cache.)
+public final class Loader: @unchecked Sendable {
+    public struct Batch {
+        /// [N, C, …spatial]
+        public let images: Tensor
+        /// Label maps [N, 1, …spatial] (class indices as floats), for segmentation.
+        public let labels: Tensor?
+        /// Targets [N], for classification and regression.
+        public let values: Tensor?
+        public let ids: [String]
+    }
+
+    public let dataset: Dataset
+    public let batchSize: Int
+    public let sampler: PatchSampler?
+    public let shuffle: Bool
+    public let seed: UInt64
+    /// Epochs started so far (each iteration is the next epoch).
+    public private(set) var epochs = 0
+
+    public init(_ dataset: Dataset, batchSize: Int, sampler: PatchSampler? = nil, shuffle: Bool = true, seed: UInt64 = 0) throws {
+        guard batchSize >= 1 else { throw TensorError.invalidArgument(op: "loader", "batch_size must be at least 1, got \(batchSize)") }
+        guard dataset.count > 0 else { throw TensorError.invalidArgument(op: "loader", "the dataset has no subjects") }
+        self.dataset = dataset; self.batchSize = batchSize; self.sampler = sampler; self.shuffle = shuffle; self.seed = seed
+    }
+
+    public var batchesPerEpoch: Int { (dataset.count + batchSize - 1) / batchSize }
+
+    /// The subject order of epoch `epoch`.
+    public func order(epoch: Int) -> [Int] {
+        var indices = Array(0..<dataset.count)
+        guard shuffle else { return indices }
+        var random = RandomGenerator(seed: seed &* 7919 &+ UInt64(epoch))
+        for i in stride(from: indices.count - 1, to: 0, by: -1) { indices.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+        return indices
+    }
+
+    /// Batch `number` of epoch `epoch`.
+    public func batch(epoch: Int, number: Int) throws -> Batch {
+        let members = Array(order(epoch: epoch).dropFirst(number * batchSize).prefix(batchSize))
+        var images: [Tensor] = [], labels: [Tensor] = [], values: [Float] = []
+        for index in members {
+            var image = try dataset.image(index).data, label = try dataset.label(index)?.data
+            if let sampler {
+                var random = RandomGenerator(seed: seed &* 104_729 &+ UInt64(epoch) &* 65_537 &+ UInt64(index))
+                (image, label) = try sampler.sample(image, label: label, random: &random)
+            }
+            images.append(image)
+            if let label { labels.append(label) }
+            if let value = dataset.subjects[index].value { values.append(Float(value)) }
+        }
+        let shapes = Set(images.map(\.shape))
+        guard shapes.count == 1 else {
+            throw TensorError.shapeMismatch(op: "loader", "subjects of different shapes (\(shapes.map(shapeString).sorted().joined(separator: ", "))) cannot share a batch: give a patch_size")
+        }
+        return Batch(images: try Tensor.stack(images), labels: labels.count == members.count ? try Tensor.stack(labels) : nil,
+                     values: values.count == members.count ? try Tensor(values, shape: [values.count]) : nil,
+                     ids: members.map { dataset.subjects[$0].id })
+    }
+
+    /// The next epoch's batches, each prepared in the background while the previous is used.
+    public func nextEpoch() -> AnyIterator<Result<Batch, Error>> {
+        let epoch = epochs
+        epochs += 1
+        let count = batchesPerEpoch
+        var number = 0
+        var pending: (DispatchSemaphore, ResultBox)?
+        func start(_ n: Int) -> (DispatchSemaphore, ResultBox) {
+            let done = DispatchSemaphore(value: 0), box = ResultBox()
+            DispatchQueue.global().async {
+                box.result = Result { try self.batch(epoch: epoch, number: n) }
+                done.signal()
+            }
+            return (done, box)
+        }
+        return AnyIterator {
+            guard number < count else { return nil }
+            let (done, box) = pending ?? start(number)
+            number += 1
+            pending = number < count ? start(number) : nil
+            done.wait()
+            return box.result
+        }
+    }
+
+    /// Hands a batch from the preparing thread to the reader; the semaphore orders the accesses.
+    private final class ResultBox: @unchecked Sendable { var result: Result<Batch, Error>? }
+}
