@@ -1,0 +1,159 @@
+import Foundation
+import ScryTensor
+
+/// Steps that move voxels: applied to the image and, with nearest-neighbour, to the label.
+extension Transform {
+    /// Applies `f` to the image data and the label data alike ([C, …spatial] each).
+    static func spatial(_ description: String, probability: Double = 1,
+                        _ f: @escaping (Tensor, Bool, inout RandomGenerator) throws -> Tensor) -> Transform {
+        Transform(description, probability: probability) { sample, random in
+            // One draw of the parameters serves image and label: both get the same generator state.
+            var forLabel = random
+            sample.image.data = try f(sample.image.data, false, &random)
+            if var label = sample.label {
+                label.data = try f(label.data, true, &forLabel)
+                sample.label = label
+            }
+        }
+    }
+
+    /// Mirrors the given spatial axes (0 is x).
+    public static func flip(axes: [Int], probability: Double = 1) -> Transform {
+        spatial("flip(axes: \(axes))", probability: probability) { data, _, _ in
+            guard axes.allSatisfy({ (0..<(data.rank - 1)).contains($0) }) else {
+                throw TensorError.invalidAxis(op: "flip", axis: axes.first { !(0..<(data.rank - 1)).contains($0) } ?? 0, rank: data.rank - 1)
+            }
+            return try data.flip(axes.map { $0 + 1 }).contiguous()
+        }
+    }
+
+    /// Rotates by a random multiple of 90° in the plane of two spatial axes.
+    public static func rotate90(axes: (Int, Int) = (0, 1), probability: Double = 1) -> Transform {
+        spatial("rotate90(axes: [\(axes.0), \(axes.1)])", probability: probability) { data, _, random in
+            let turns = Int(random.next() % 4)
+            var result = data
+            for _ in 0..<turns {
+                // One quarter turn: transpose the plane, then flip its first axis.
+                var order = Array(0..<data.rank)
+                order.swapAt(axes.0 + 1, axes.1 + 1)
+                result = try result.permute(order).flip([axes.0 + 1])
+            }
+            return try result.contiguous()
+        }
+    }
+
+    /// Centred crop and/or zero padding to `size`, the odd voxel going before (TorchIO's CropOrPad).
+    public static func cropOrPad(_ size: [Int]) -> Transform {
+        spatial("crop_or_pad(\(shapeString(size)))") { data, _, _ in try cropOrPad(data, size) }
+    }
+
+    static func cropOrPad(_ data: Tensor, _ size: [Int]) throws -> Tensor {
+        let spatial = Array(data.shape.dropFirst())
+        guard spatial.count == size.count else { throw TensorError.shapeMismatch(op: "crop_or_pad", "size \(shapeString(size)) for spatial shape \(shapeString(spatial))") }
+        var result = data
+        var widths: [(before: Int, after: Int)] = [(0, 0)]
+        var window: [TensorIndex] = [.all]
+        for (have, want) in zip(spatial, size) {
+            let difference = Swift.abs(have - want), first = (difference + 1) / 2, second = difference / 2
+            widths.append(have < want ? (first, second) : (0, 0))
+            window.append(have > want ? .slice(start: first, stop: have - second, step: nil) : .all)
+        }
+        result = try result.index(window)
+        return try result.pad(widths).contiguous()
+    }
+
+    /// The centre `size` of the image (each axis at most its size).
+    public static func centreCrop(_ size: [Int]) -> Transform {
+        spatial("centre_crop(\(shapeString(size)))") { data, _, _ in
+            try cropOrPad(data, zip(data.shape.dropFirst(), size).map { Swift.min($0, $1) })
+        }
+    }
+
+    /// Crops image and label to the bounding box of the image's non-zero voxels.
+    public static func cropToNonzero() -> Transform {
+        Transform("crop_to_nonzero()") { sample, _ in
+            let data = sample.image.data, spatial = Array(data.shape.dropFirst())
+            let any = try data.ne(0).to(.float32).sum(axes: [0]).contiguous().scalars()
+            var low = spatial.map { _ in Int.max }, high = spatial.map { _ in -1 }
+            for (i, value) in any.enumerated() where value > 0 {
+                var rest = i
+                for axis in (0..<spatial.count).reversed() {
+                    let p = rest % spatial[axis]; rest /= spatial[axis]
+                    low[axis] = Swift.min(low[axis], p); high[axis] = Swift.max(high[axis], p)
+                }
+            }
+            guard high[0] >= 0 else { return }
+            let window = [TensorIndex.all] + zip(low, high).map { TensorIndex.slice(start: $0, stop: $1 + 1, step: nil) }
+            sample.image.data = try data.index(window).contiguous()
+            if var label = sample.label { label.data = try label.data.index(window).contiguous(); sample.label = label }
+        }
+    }
+
+    /// Resamples to `size` ((bi/tri)linear for the image, nearest for the label), scaling the
+    /// spacing so the physical extent stays.
+    public static func resize(_ size: [Int]) -> Transform {
+        Transform("resize(\(shapeString(size)))") { sample, _ in
+            let before = sample.image.shape
+            guard before.count == size.count else { throw TensorError.shapeMismatch(op: "resize", "size \(shapeString(size)) for spatial shape \(shapeString(before))") }
+            func resample(_ image: inout MedicalImage, _ mode: UpsampleMode) throws {
+                image.data = try Tensor.upsample(image.data.unsqueeze(0), size: size, mode: mode).index([.at(0)]).contiguous()
+                image.spacing = zip(image.spacing, zip(before, size)).map { $0 * Double($1.0) / Double($1.1) }
+            }
+            try resample(&sample.image, .linear)
+            if var label = sample.label { try resample(&label, .nearest); sample.label = label }
+        }
+    }
+
+    /// Resamples to a voxel spacing (linear image, nearest label), as GaNDLF's resample.
+    public static func resample(spacing: [Double]) -> Transform {
+        Transform("resample(spacing: \(spacing))") { sample, random in
+            let size = zip(sample.image.shape, zip(sample.image.spacing, spacing)).map { Swift.max(1, Int((Double($0) * $1.0 / $1.1).rounded())) }
+            try resize(size).body(&sample, &random)
+            sample.image.spacing = spacing
+            if sample.label != nil { sample.label!.spacing = spacing }
+        }
+    }
+
+    /// Gaussian blur with a standard deviation in millimetres (per axis, through the spacing),
+    /// truncated at 4σ with mirrored borders, as SciPy's gaussian_filter (TorchIO's RandomBlur).
+    public static func blur(stdRange: (Double, Double) = (0, 2), probability: Double = 1) -> Transform {
+        Transform("blur(std: [\(stdRange.0), \(stdRange.1)])", probability: probability) { sample, random in
+            let std = stdRange.0 + (stdRange.1 - stdRange.0) * Double(random.nextUniform())
+            var data = try sample.image.data.contiguous().floats()
+            let shape = sample.image.data.shape
+            for (axis, spacing) in sample.image.spacing.enumerated() {
+                let sigma = std / spacing
+                guard sigma > 0 else { continue }
+                let radius = Int(4 * sigma + 0.5)
+                let kernel = (-radius...radius).map { Foundation.exp(-Double($0 * $0) / (2 * sigma * sigma)) }
+                let total = kernel.reduce(0, +)
+                data = convolveAxis(data, shape: shape, axis: axis + 1, kernel: kernel.map { $0 / total })
+            }
+            sample.image.data = try Tensor(data, shape: shape)
+        }
+    }
+
+    /// 1D convolution along one axis with mirrored (half-sample symmetric) borders.
+    static func convolveAxis(_ values: [Float], shape: [Int], axis: Int, kernel: [Double]) -> [Float] {
+        let size = shape[axis], inner = shape[(axis + 1)...].reduce(1, *), outer = shape[..<axis].reduce(1, *)
+        let radius = kernel.count / 2
+        var result = values
+        func mirror(_ i: Int) -> Int {
+            var j = i
+            let period = 2 * size
+            j = ((j % period) + period) % period
+            return j < size ? j : period - 1 - j
+        }
+        for o in 0..<outer {
+            for r in 0..<inner {
+                let base = o * size * inner + r
+                for i in 0..<size {
+                    var sum = 0.0
+                    for (k, w) in kernel.enumerated() { sum += w * Double(values[base + mirror(i + k - radius) * inner]) }
+                    result[base + i * inner] = Float(sum)
+                }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Writes transform_reference.json: TorchIO's outputs for the transforms Scry defines as TorchIO
+does, on one fixed image [1, 6, 5, 4] (spacing 1, 1.5, 2) with a label map. Randomised TorchIO
+transforms are pinned to one parameter (a range of a single value) so that they are
+deterministic. Run with torchio installed (0.19.6 was used)."""
+import json
+
+import numpy as np
+import torch
+import torchio as tio
+
+rng = np.random.default_rng(11)
+image = (rng.normal(0, 1, (1, 6, 5, 4)) * 40 + 100).astype(np.float32)
+image[0, 0, :, :] = 0  # a zero plane, for the non-zero masks
+label = rng.integers(0, 3, (1, 6, 5, 4)).astype(np.float32)
+affine = np.diag([1.0, 1.5, 2.0, 1.0])
+
+
+def subject():
+    return tio.Subject(image=tio.ScalarImage(tensor=torch.tensor(image), affine=affine),
+                       label=tio.LabelMap(tensor=torch.tensor(label), affine=affine))
+
+
+def t(a):
+    a = a.numpy() if isinstance(a, torch.Tensor) else a
+    return {"shape": list(a.shape), "data": [float(str(np.float32(v))) for v in a.ravel()]}
+
+
+cases = []
+
+
+def case(name, transform, **args):
+    out = transform(subject())
+    cases.append({"name": name, "args": args, "image": t(out["image"].data), "label": t(out["label"].data)})
+
+
+case("zscore", tio.ZNormalization())
+case("zscore", tio.ZNormalization(masking_method=lambda x: x > 0), nonzero=True)
+case("rescale", tio.RescaleIntensity(out_min_max=(0, 1)), low=0, high=1)
+case("rescale", tio.RescaleIntensity(out_min_max=(-1, 1), percentiles=(5, 95)), low=-1, high=1, percentiles=[5, 95])
+case("clip", tio.Clamp(out_min=60, out_max=140), low=60, high=140)
+case("crop_or_pad", tio.CropOrPad((4, 7, 4)), size=[4, 7, 4])
+case("crop_or_pad", tio.CropOrPad((3, 8, 5)), size=[3, 8, 5])
+case("flip", tio.RandomFlip(axes=(0, 2), flip_probability=1), axes=[0, 2])
+case("gamma", tio.RandomGamma(log_gamma=(0.3, 0.3)), gamma=float(np.exp(0.3)))
+case("blur", tio.RandomBlur(std=(1.5, 1.5)), std=1.5)
+json.dump({"torchio": tio.__version__, "input": t(image), "label": t(label), "spacing": [1.0, 1.5, 2.0], "cases": cases},
+          open("transform_reference.json", "w"), separators=(",", ":"))
+print(len(cases), "cases")

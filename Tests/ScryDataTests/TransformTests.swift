@@ -1,0 +1,94 @@
+import Foundation
+import ScryData
+import ScryTensor
+import XCTest
+
+/// Transforms against TorchIO on a fixed image and label (Fixtures/transform_reference.json),
+/// random ones by their statistics and their seeds.
+final class TransformTests: XCTestCase {
+    nonisolated(unsafe) static let fixture: [String: Any] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/transform_reference.json")
+        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }()
+
+    func tensor(_ any: Any?) throws -> Tensor {
+        let values = any as! [String: Any]
+        return try Tensor(flat: (values["data"] as! [NSNumber]).map(\.doubleValue), shape: values["shape"] as! [Int])
+    }
+
+    func sample() throws -> Sample {
+        let f = TransformTests.fixture
+        let spacing = (f["spacing"] as! [NSNumber]).map(\.doubleValue)
+        return Sample(image: try MedicalImage(data: try tensor(f["input"]), spacing: spacing),
+                      label: try MedicalImage(data: try tensor(f["label"]), spacing: spacing))
+    }
+
+    func testDeterministicTransformsMatchTorchIO() throws {
+        var names = Set<String>()
+        for item in TransformTests.fixture["cases"] as! [[String: Any]] {
+            let name = item["name"] as! String, args = item["args"] as! [String: Any]
+            func number(_ key: String) -> Double { (args[key] as! NSNumber).doubleValue }
+            let transform: Transform
+            switch name {
+            case "zscore": transform = .zscore(nonzero: args["nonzero"] as? Bool ?? false)
+            case "rescale":
+                let p = (args["percentiles"] as? [NSNumber])?.map(\.doubleValue) ?? [0, 100]
+                transform = .rescale(low: number("low"), high: number("high"), percentiles: (p[0], p[1]))
+            case "clip": transform = .clip(low: number("low"), high: number("high"))
+            case "crop_or_pad": transform = .cropOrPad(args["size"] as! [Int])
+            case "flip": transform = .flip(axes: args["axes"] as! [Int])
+            case "gamma": transform = .gamma(logRange: (Foundation.log(number("gamma")), Foundation.log(number("gamma"))))
+            case "blur": transform = .blur(stdRange: (number("std"), number("std")))
+            default: XCTFail("unknown case \(name)"); continue
+            }
+            let out = try Pipeline([transform]).apply(try sample())
+            let expected = try tensor(item["image"]), expectedLabel = try tensor(item["label"])
+            XCTAssertEqual(out.image.data.shape, expected.shape, name)
+            assertClose(out.image.data.scalars(), expected.scalars(), "\(name) \(args)")
+            XCTAssertEqual(out.label?.data.scalars(), expectedLabel.scalars(), "\(name) label")
+            names.insert(name)
+        }
+        XCTAssertEqual(names.count, 7)
+    }
+
+    func testRandomStepsFollowTheirSeedAndStatistics() throws {
+        let pipeline = Pipeline([.flip(axes: [0], probability: 0.5), .rotate90(), .noise(stdRange: (0.5, 0.5)), .gamma(probability: 0.3)])
+        let base = try sample()
+        let a = try pipeline.apply(base, seed: 4), b = try pipeline.apply(base, seed: 4), c = try pipeline.apply(base, seed: 5)
+        XCTAssertEqual(a.image.data.scalars(), b.image.data.scalars(), "a seed fixes the result")
+        XCTAssertNotEqual(a.image.data.scalars(), c.image.data.scalars())
+        // Noise of standard deviation 0.5 on a constant image.
+        let flat = Sample(image: try MedicalImage(data: try Tensor.full([1, 40, 40, 20], 3)))
+        let noisy = try Pipeline([.noise(stdRange: (0.5, 0.5))]).apply(flat, seed: 1).image.data
+        XCTAssertEqual(try noisy.mean().item(), 3, accuracy: 0.01)
+        XCTAssertEqual(try noisy.std().item(), 0.5, accuracy: 0.01)
+        // A flip with probability 0.5 flips about half the samples.
+        var flips = 0
+        let ramp = Sample(image: try MedicalImage(data: try Tensor.arange(0, 4).reshape([1, 4])))
+        for seed in 0..<400 where try Pipeline([.flip(axes: [0], probability: 0.5)]).apply(ramp, seed: UInt64(seed)).image.data.scalars()[0] == 3 { flips += 1 }
+        XCTAssertEqual(Double(flips) / 400, 0.5, accuracy: 0.08)
+        // Rotations keep the label with its image.
+        let turned = try Pipeline([.rotate90(axes: (0, 1))]).apply(base, seed: 2)
+        XCTAssertEqual(Set(turned.label!.data.scalars()), Set(base.label!.data.scalars()))
+        XCTAssertEqual(turned.image.data.count, base.image.data.count)
+        XCTAssertTrue(pipeline.description.hasPrefix("1. flip(axes: [0]) (p = 0.5)\n2. rotate90"), pipeline.description)
+    }
+
+    func testCroppingAndResampling() throws {
+        var image = try MedicalImage(data: try Tensor.zeros([1, 8, 8]), spacing: [1, 2])
+        image.data = try image.data.pad([(0, 0), (0, 0), (0, 0)])
+        let values = try (0..<64).map { i -> Float in (2..<5).contains(i / 8) && (3..<6).contains(i % 8) ? 1 : 0 }
+        image.data = try Tensor(values, shape: [1, 8, 8])
+        let cropped = try Pipeline([.cropToNonzero()]).apply(Sample(image: image, label: image))
+        XCTAssertEqual(cropped.image.shape, [3, 3]); XCTAssertEqual(cropped.label?.shape, [3, 3])
+        let resampled = try Pipeline([.resample(spacing: [0.5, 1])]).apply(Sample(image: image, label: image))
+        XCTAssertEqual(resampled.image.shape, [16, 16]); XCTAssertEqual(resampled.image.spacing, [0.5, 1])
+        XCTAssertEqual(Set(resampled.label!.data.scalars()), [0, 1], "labels stay labels (nearest)")
+    }
+
+    func assertClose(_ a: [Double], _ b: [Double], _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, label, file: file, line: line)
+        let scale = b.map { Swift.abs($0) }.max() ?? 1
+        for (x, y) in zip(a, b) where Swift.abs(x - y) > 1e-4 * scale + 1e-5 { return XCTFail("\(label): \(x) vs \(y)", file: file, line: line) }
+    }
+}
