@@ -19,15 +19,18 @@ public final class Loader: @unchecked Sendable {
     public let dataset: Dataset
     public let batchSize: Int
     public let sampler: PatchSampler?
+    /// Preprocessing and augmentation applied to each subject before patches are taken.
+    public let pipeline: Pipeline?
     public let shuffle: Bool
     public let seed: UInt64
     /// Epochs started so far (each iteration is the next epoch).
     public private(set) var epochs = 0
 
-    public init(_ dataset: Dataset, batchSize: Int, sampler: PatchSampler? = nil, shuffle: Bool = true, seed: UInt64 = 0) throws {
+    public init(_ dataset: Dataset, batchSize: Int, sampler: PatchSampler? = nil, pipeline: Pipeline? = nil, shuffle: Bool = true,
+                seed: UInt64 = 0) throws {
         guard batchSize >= 1 else { throw TensorError.invalidArgument(op: "loader", "batch_size must be at least 1, got \(batchSize)") }
         guard dataset.count > 0 else { throw TensorError.invalidArgument(op: "loader", "the dataset has no subjects") }
-        self.dataset = dataset; self.batchSize = batchSize; self.sampler = sampler; self.shuffle = shuffle; self.seed = seed
+        self.dataset = dataset; self.batchSize = batchSize; self.sampler = sampler; self.pipeline = pipeline; self.shuffle = shuffle; self.seed = seed
     }
 
     public var batchesPerEpoch: Int { (dataset.count + batchSize - 1) / batchSize }
@@ -46,9 +49,12 @@ public final class Loader: @unchecked Sendable {
         let members = Array(order(epoch: epoch).dropFirst(number * batchSize).prefix(batchSize))
         var images: [Tensor] = [], labels: [Tensor] = [], values: [Float] = []
         for index in members {
-            var image = try dataset.image(index).data, label = try dataset.label(index)?.data
+            let sampleSeed = seed &* 104_729 &+ UInt64(epoch) &* 65_537 &+ UInt64(index)
+            var subject = Sample(image: try dataset.image(index), label: try dataset.label(index))
+            if let pipeline { subject = try pipeline.apply(subject, seed: sampleSeed) }
+            var image = subject.image.data, label = subject.label?.data
             if let sampler {
-                var random = RandomGenerator(seed: seed &* 104_729 &+ UInt64(epoch) &* 65_537 &+ UInt64(index))
+                var random = RandomGenerator(seed: sampleSeed)
                 (image, label) = try sampler.sample(image, label: label, random: &random)
             }
             images.append(image)

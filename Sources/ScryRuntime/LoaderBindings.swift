@@ -62,7 +62,7 @@ enum LoaderBindings {
     nonisolated(unsafe) static let functions: [NativeFunction] = [
         NativeFunction("loader", [Parameter("dataset"), Parameter("batch_size", default: .int(1)), Parameter("patch_size", default: .nil),
                                   Parameter("sampler", default: .string("uniform")), Parameter("foreground", default: .float(0.5)),
-                                  Parameter("shuffle", default: .bool(true)), Parameter("seed", default: .int(0))],
+                                  Parameter("shuffle", default: .bool(true)), Parameter("seed", default: .int(0)), Parameter("transforms", default: .nil)],
                        doc: "Batches of a dataset, shuffled per epoch with a seed, optionally as patches (sampler \"uniform\", or \"label\": a `foreground` fraction centred on labelled voxels), prepared in the background. Each for-loop over it is one epoch.") { a in
             var sampler: PatchSampler?
             if a.has("patch_size") {
@@ -76,7 +76,12 @@ enum LoaderBindings {
             }
             let seed = try a.int("seed")
             guard seed >= 0 else { throw ScryError(.valueError, "loader(): seed must be non-negative") }
-            return .host(LoaderObject(try Loader(try dataset(a), batchSize: try a.int("batch_size"), sampler: sampler,
+            var pipeline: Pipeline?
+            if a.has("transforms") {
+                guard case .host(let object as PipelineObject) = a["transforms"] else { throw a.typeError("transforms", "a transforms([...]) pipeline") }
+                pipeline = object.pipeline
+            }
+            return .host(LoaderObject(try Loader(try dataset(a), batchSize: try a.int("batch_size"), sampler: sampler, pipeline: pipeline,
                                                  shuffle: try a.bool("shuffle"), seed: UInt64(seed))))
         },
         NativeFunction("sliding_window", [Parameter("volume"), Parameter("fn"), Parameter("patch_size"), Parameter("overlap", default: .float(0.5)),

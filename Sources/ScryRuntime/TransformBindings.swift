@@ -1,0 +1,113 @@
+import ScryData
+import ScryLang
+import ScryTensor
+
+/// `transforms([transform("zscore"), transform("flip", axes: [0], p: 0.5)])`: a pipeline value
+/// that lists its steps and applies them to an image (and label) for a seed.
+final class PipelineObject: HostObject {
+    let pipeline: Pipeline
+    init(_ pipeline: Pipeline) { self.pipeline = pipeline }
+    var typeName: String { "transforms" }
+    var display: String { "transforms:\n" + pipeline.description }
+    var length: Int? { pipeline.steps.count }
+
+    /// `t(image)`, `t(image, label)` or `t(subject)`, with `seed:`; returns the image, or
+    /// [image, label] when a label was given.
+    func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value? {
+        var seed: UInt64 = 0
+        for (name, value) in arguments.keywords {
+            guard name == "seed", case .int(let s) = value, s >= 0 else { throw ScryError(.typeError, "transforms take (image, label) and seed: n") }
+            seed = UInt64(s)
+        }
+        func image(_ value: Value) throws -> MedicalImage {
+            if case .host(let object as ImageObject) = value { return object.image }
+            return try MedicalImage(data: try TensorBindings.tensor(value, "image", "transforms", dtype: .float32))
+        }
+        var sample: Sample
+        switch arguments.positional.first {
+        case .host(let subject as SubjectObject)?:
+            sample = Sample(image: try subject.dataset.image(subject.index), label: try subject.dataset.label(subject.index))
+        case let first?:
+            sample = Sample(image: try image(first), label: try arguments.positional.dropFirst().first.map(image))
+        case nil: throw ScryError(.typeError, "transforms need an image (and a label)")
+        }
+        let out = try pipeline.apply(sample, seed: seed)
+        guard let label = out.label else { return .host(ImageObject(out.image)) }
+        return .list(ListStorage([.host(ImageObject(out.image)), .host(ImageObject(label))]))
+    }
+}
+
+/// A single step as a value, to put in a pipeline.
+final class TransformObject: HostObject {
+    let transform: Transform
+    init(_ transform: Transform) { self.transform = transform }
+    var typeName: String { "transform" }
+    var display: String { "<transform \(transform)" + (transform.probability < 1 ? ", p = \(transform.probability)" : "") + ">" }
+}
+
+enum TransformBindings {
+    static let names = ["zscore", "rescale", "clip", "threshold", "gamma", "noise", "brightness_contrast", "flip", "rotate90",
+                        "crop_or_pad", "centre_crop", "crop_to_nonzero", "resize", "resample", "blur"]
+
+    private static func range(_ a: BoundArguments, _ name: String, _ fallback: (Double, Double)) throws -> (Double, Double) {
+        guard a.has(name) else { return fallback }
+        let values = try a.doubleList(name)
+        return values.count == 1 ? (values[0], values[0]) : (values[0], values[values.count - 1])
+    }
+
+    nonisolated(unsafe) static let functions: [NativeFunction] = [
+        NativeFunction("transform", [Parameter("name"), Parameter("p", default: .float(1)), Parameter("nonzero", default: .bool(false)),
+                                     Parameter("low", default: .nil), Parameter("high", default: .nil), Parameter("percentiles", default: .nil),
+                                     Parameter("axes", default: .nil), Parameter("size", default: .nil), Parameter("spacing", default: .nil),
+                                     Parameter("std", default: .nil), Parameter("mean", default: .float(0)), Parameter("log_gamma", default: .nil),
+                                     Parameter("brightness", default: .nil), Parameter("contrast", default: .nil)],
+                       doc: "One preprocessing or augmentation step for transforms([...]): \(names.joined(separator: ", ")); p is an augmentation's probability.",
+                       help: """
+                       zscore(nonzero:), rescale(low: 0, high: 1, percentiles: [0, 100]), clip(low, high), threshold(low, high), \
+                       gamma(log_gamma: [-0.3, 0.3]), noise(mean: 0, std: [0, 0.25]), brightness_contrast(brightness: [-0.1, 0.1], \
+                       contrast: [0.9, 1.1]), flip(axes: [0]), rotate90(axes: [0, 1]), crop_or_pad(size), centre_crop(size), \
+                       crop_to_nonzero, resize(size), resample(spacing), blur(std: [0, 2] in mm). Ranges are drawn per sample; \
+                       spatial steps move the label too (nearest neighbour). Checked against TorchIO's transforms.
+                       """) { a in
+            let p = try a.double("p")
+            guard (0...1).contains(p) else { throw ScryError(.valueError, "transform(): p must be in [0, 1], got \(p)") }
+            func need(_ key: String) throws -> Double {
+                guard let value = try a.optionalDouble(key) else { throw ScryError(.typeError, "transform(\"\(try a.string("name"))\") needs \(key):") }
+                return value
+            }
+            let step: Transform
+            switch try a.string("name") {
+            case "zscore": step = .zscore(nonzero: try a.bool("nonzero"))
+            case "rescale":
+                let percentiles = a.has("percentiles") ? try a.doubleList("percentiles") : [0, 100]
+                step = .rescale(low: try a.optionalDouble("low") ?? 0, high: try a.optionalDouble("high") ?? 1, percentiles: (percentiles[0], percentiles.last!))
+            case "clip": step = .clip(low: try need("low"), high: try need("high"))
+            case "threshold": step = .threshold(low: try need("low"), high: try need("high"))
+            case "gamma": step = .gamma(logRange: try range(a, "log_gamma", (-0.3, 0.3)), probability: p)
+            case "noise": step = .noise(mean: try a.double("mean"), stdRange: try range(a, "std", (0, 0.25)), probability: p)
+            case "brightness_contrast":
+                step = .brightnessContrast(brightness: try range(a, "brightness", (-0.1, 0.1)), contrast: try range(a, "contrast", (0.9, 1.1)), probability: p)
+            case "flip": step = .flip(axes: a.has("axes") ? try a.intList("axes") : [0], probability: p)
+            case "rotate90":
+                let axes = a.has("axes") ? try a.intList("axes") : [0, 1]
+                guard axes.count == 2 else { throw ScryError(.valueError, "transform(\"rotate90\"): axes names the two axes of the plane") }
+                step = .rotate90(axes: (axes[0], axes[1]), probability: p)
+            case "crop_or_pad": step = .cropOrPad(try a.intList("size"))
+            case "centre_crop", "center_crop": step = .centreCrop(try a.intList("size"))
+            case "crop_to_nonzero": step = .cropToNonzero()
+            case "resize": step = .resize(try a.intList("size"))
+            case "resample": step = .resample(spacing: try a.doubleList("spacing"))
+            case "blur": step = .blur(stdRange: try range(a, "std", (0, 2)), probability: p)
+            case let other: throw ScryError(.valueError, "transform(): unknown step \"\(other)\"; known: \(names.joined(separator: ", "))")
+            }
+            return .host(TransformObject(step))
+        },
+        NativeFunction("transforms", [Parameter("steps")],
+                       doc: "A pipeline of transform(...) steps, shown as its list; t(image, label, seed: n) applies it; loader(ds, transforms: t) applies it to each subject.") { a in
+            .host(PipelineObject(Pipeline(try a.list("steps").map { item in
+                guard case .host(let object as TransformObject) = item else { throw a.typeError("steps", "a list of transform(...) steps") }
+                return object.transform
+            })))
+        },
+    ]
+}
