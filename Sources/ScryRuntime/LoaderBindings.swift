@@ -53,7 +53,38 @@ final class BatchObject: HostObject {
     }
 }
 
+/// `split` of a dataset, or (anything else) the tensor function of the same name.
+final class DatasetOrFallback: Callable {
+    let datasetFunction: NativeFunction
+    let fallback: any Callable
+
+    init(_ datasetFunction: NativeFunction, _ fallback: any Callable) { self.datasetFunction = datasetFunction; self.fallback = fallback }
+
+    var name: String { datasetFunction.name }
+    var doc: String? { "\(datasetFunction.doc ?? "") On tensors: \(fallback.doc ?? "")" }
+    var signature: String { datasetFunction.signature }
+    var help: String? { "On tensors: " + fallback.signature }
+
+    func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value {
+        if case .host(let object)? = arguments.positional.first, object is DatasetObject {
+            return try datasetFunction.call(arguments, interpreter)
+        }
+        return try fallback.call(arguments, interpreter)
+    }
+}
+
 enum LoaderBindings {
+    /// Registers the functions; `split` keeps the tensor version for tensors.
+    static func install(into interpreter: Interpreter) {
+        for function in functions {
+            if let existing = interpreter.globals[function.name], case .function(let fallback) = existing {
+                interpreter.register(DatasetOrFallback(function, fallback))
+            } else {
+                interpreter.register(function)
+            }
+        }
+    }
+
     private static func dataset(_ a: BoundArguments) throws -> Dataset {
         guard case .host(let object as DatasetObject) = a["dataset"] else { throw a.typeError("dataset", "a dataset") }
         return object.dataset
