@@ -84,6 +84,7 @@ final class ShellTerminalTests: XCTestCase {
         let terminal = try Terminal(executable: scry, arguments: [], environment: environment, directory: folder.path)
         // Whatever happens, the child does not outlive the test.
         defer { kill(terminal.pid, SIGKILL) }
+        terminal.expect("`demo` is a demo dataset")
         terminal.expect("[1]> ")
         terminal.send("volume = zeros([2, 3])\r")
         terminal.expect("[2]> ")

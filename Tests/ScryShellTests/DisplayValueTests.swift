@@ -70,4 +70,16 @@ final class DisplayValueTests: XCTestCase {
             total parameters: 29 (trainable: 29), training mode
             """)
     }
+
+    func testADatasetShowsItsSummary() throws {
+        let session = NotebookSession()
+        guard case let .executeResult(_, data, _)? = session.run("phantom(n: 3, size: 16, task: \"classification\", classes: 2, seed: 1)").first else {
+            return XCTFail("expected a result")
+        }
+        let text = try XCTUnwrap(data["text/plain"])
+        XCTAssertTrue(text.hasPrefix("<dataset: 3 subjects from phantom>\nsubjects: 3\nchannels: Channel_0\nshape: [16, 16]\nspacing: [1, 1]\nintensity: "), text)
+        XCTAssertTrue(text.contains("\nvalues: "), text)
+        guard case let .executeResult(_, demo, _)? = session.run("demo").first else { return XCTFail("expected the demo dataset") }
+        XCTAssertTrue(demo["text/plain"]!.contains("label classes (voxels): 0: "), demo["text/plain"]!)
+    }
 }
