@@ -166,4 +166,38 @@ extension Dataset {
             throw DataError(path, failure.description)
         }
     }
+
+    /// A GaNDLF CSV from the usual layout, one folder per subject holding its files: each
+    /// channel (and the label) is the file whose name contains the given substring, as
+    /// GaNDLF's construct-csv matches them. Subjects missing a file are reported all at once.
+    public static func constructCSV(folder: String, channels: [String], label: String?, to path: String) throws {
+        let root = URL(fileURLWithPath: folder)
+        let subjects = try FileManager.default.contentsOfDirectory(atPath: folder).filter { name in
+            var isFolder: ObjCBool = false
+            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isFolder) && isFolder.boolValue
+        }.sorted()
+        guard !subjects.isEmpty else { throw DataError(folder, "no subject folders") }
+        var lines = [(["SubjectID"] + channels.indices.map { "Channel_\($0)" } + (label == nil ? [] : ["Label"])).joined(separator: ",")]
+        var problems: [String] = []
+        for subject in subjects {
+            let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(subject).path).sorted()
+            var fields = [subject]
+            for pattern in channels + (label.map { [$0] } ?? []) {
+                // A channel's pattern must not pick the label file (both may share a stem).
+                let matches = files.filter { $0.contains(pattern) && (pattern == label || label == nil || !$0.contains(label!)) }
+                guard matches.count == 1 else {
+                    problems.append("\(subject): \(matches.isEmpty ? "no file" : "\(matches.count) files") matching \"\(pattern)\"")
+                    continue
+                }
+                fields.append(root.appendingPathComponent(subject).appendingPathComponent(matches[0]).path)
+            }
+            lines.append(fields.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ","))
+        }
+        guard problems.isEmpty else { throw DataError(folder, "\(problems.count) problem\(problems.count == 1 ? "" : "s"):\n  " + problems.joined(separator: "\n  ")) }
+        do {
+            try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: path)
+        } catch let failure as AtomicFile.Failure {
+            throw DataError(path, failure.description)
+        }
+    }
 }

@@ -95,6 +95,21 @@ enum DatasetBindings {
                 throw ScryError(.valueError, error.description)
             }
         },
+        NativeFunction("construct_csv", [Parameter("folder"), Parameter("channels"), Parameter("label", default: .nil), Parameter("output", default: .nil)],
+                       doc: "Builds a GaNDLF CSV from one folder per subject: each channel (and the label) is the file whose name contains its substring; returns the CSV's path (default: folder/data.csv).") { a in
+            let folder = try a.string("folder")
+            let channels = try a.list("channels").map { item -> String in
+                guard case .string(let s) = item else { throw a.typeError("channels", "a list of file-name substrings") }
+                return s
+            }
+            let output = a.has("output") ? try a.string("output") : URL(fileURLWithPath: folder).appendingPathComponent("data.csv").path
+            do {
+                try Dataset.constructCSV(folder: folder, channels: channels, label: a.has("label") ? try a.string("label") : nil, to: output)
+            } catch let error as DataError {
+                throw ScryError(.valueError, error.description)
+            }
+            return .string(output)
+        },
         NativeFunction("phantom", [Parameter("dimension", default: .int(2)), Parameter("n", default: .int(20)), Parameter("size", default: .int(128)),
                                    Parameter("classes", default: .int(3)), Parameter("task", default: .string("segmentation")), Parameter("seed", default: .int(0))],
                        doc: "Synthetic subjects that ship with Scry: an ellipsoid organ with lesions inside, bias field and noise; labels are masks (segmentation), lesion presence or count (classification) or lesion volume in voxels (regression). Deterministic for a seed.") { a in

@@ -84,3 +84,27 @@ final class DatasetTests: XCTestCase {
         XCTAssertThrowsError(try Dataset.csv(folder.appendingPathComponent("none.csv").path)) { XCTAssertTrue("\($0)".contains("no such file")) }
     }
 }
+
+extension DatasetTests {
+    func testConstructCSVFromSubjectFolders() throws {
+        let root = folder.appendingPathComponent("subjects")
+        for subject in ["s1", "s2"] {
+            let dir = root.appendingPathComponent(subject)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let made = try Phantom(dimension: 3, size: 8).subject(subject == "s1" ? 0 : 1)
+            try NIfTI.write(made.image, to: dir.appendingPathComponent("\(subject)_t1.nii.gz").path)
+            try NIfTI.write(made.image, to: dir.appendingPathComponent("\(subject)_t2.nii.gz").path)
+            try NIfTI.write(made.label, to: dir.appendingPathComponent("\(subject)_t1_seg.nii.gz").path, datatype: "uint8")
+        }
+        let csv = folder.appendingPathComponent("built.csv").path
+        try Dataset.constructCSV(folder: root.path, channels: ["_t1", "_t2"], label: "_seg", to: csv)
+        let ds = try Dataset.csv(csv)
+        XCTAssertEqual(ds.subjects.map(\.id), ["s1", "s2"])
+        XCTAssertEqual(ds.channelNames, ["Channel_0", "Channel_1"])
+        XCTAssertEqual(try ds.image(1).channels, 2)
+        XCTAssertTrue(ds.subjects[0].labelPath!.hasSuffix("s1_t1_seg.nii.gz"))
+        XCTAssertThrowsError(try Dataset.constructCSV(folder: root.path, channels: ["_flair"], label: nil, to: csv)) {
+            XCTAssertTrue("\($0)".contains("2 problems") && "\($0)".contains("s1: no file matching \"_flair\""), "\($0)")
+        }
+    }
+}
