@@ -110,6 +110,16 @@ enum DatasetBindings {
             }
             return .string(output)
         },
+        NativeFunction("one_hot", [Parameter("label"), Parameter("class_list")],
+                       doc: "A label map [N, 1, …] (or an image's [1, …]) as one channel per class of a GaNDLF class list, where a class may be a union \"2||3\": [N, K, …].") { a in
+            let classes = try LabelEncoding.parse(try a.list("class_list").map { $0.printed })
+            return TensorBindings.wrap(try LabelEncoding.oneHot(try TensorBindings.tensor(a["label"], "label", "one_hot", dtype: .float32), classes: classes))
+        },
+        NativeFunction("from_one_hot", [Parameter("scores"), Parameter("class_list")],
+                       doc: "Scores or probabilities [N, K, …] back to label maps [N, 1, …]: the (first) label value of the best class.") { a in
+            let classes = try LabelEncoding.parse(try a.list("class_list").map { $0.printed })
+            return TensorBindings.wrap(try LabelEncoding.labels(try TensorBindings.tensor(a["scores"], "scores", "from_one_hot", dtype: .float32), classes: classes))
+        },
         NativeFunction("phantom", [Parameter("dimension", default: .int(2)), Parameter("n", default: .int(20)), Parameter("size", default: .int(128)),
                                    Parameter("classes", default: .int(3)), Parameter("task", default: .string("segmentation")), Parameter("seed", default: .int(0))],
                        doc: "Synthetic subjects that ship with Scry: an ellipsoid organ with lesions inside, bias field and noise; labels are masks (segmentation), lesion presence or count (classification) or lesion volume in voxels (regression). Deterministic for a seed.") { a in

@@ -92,3 +92,16 @@ final class TransformTests: XCTestCase {
         for (x, y) in zip(a, b) where Swift.abs(x - y) > 1e-4 * scale + 1e-5 { return XCTFail("\(label): \(x) vs \(y)", file: file, line: line) }
     }
 }
+
+extension TransformTests {
+    func testOneHotWithUnionsAndBack() throws {
+        let label = try Tensor([0, 1, 2, 3, 1, 0], shape: [1, 1, 2, 3])
+        let classes = try LabelEncoding.parse(["0", "1", "2||3"])
+        let encoded = try LabelEncoding.oneHot(label, classes: classes)
+        XCTAssertEqual(encoded.shape, [1, 3, 2, 3])
+        XCTAssertEqual(try encoded.index([.at(0), .at(2)]).scalars(), [0, 0, 1, 1, 0, 0], "a union class covers both labels")
+        XCTAssertEqual(try LabelEncoding.labels(encoded, classes: classes).scalars(), [0, 1, 2, 2, 1, 0])
+        XCTAssertEqual(try LabelEncoding.oneHot(try label.index([.at(0)]), classes: classes).shape, [3, 2, 3], "an image's [1, …] label")
+        XCTAssertThrowsError(try LabelEncoding.parse(["0", "lesion"])) { XCTAssertTrue("\($0)".contains("\"lesion\"")) }
+    }
+}
