@@ -47,7 +47,8 @@ final class TransformObject: HostObject {
 
 enum TransformBindings {
     static let names = ["zscore", "rescale", "clip", "threshold", "gamma", "noise", "brightness_contrast", "flip", "rotate90",
-                        "crop_or_pad", "centre_crop", "crop_to_nonzero", "resize", "resample", "blur"]
+                        "crop_or_pad", "centre_crop", "crop_to_nonzero", "resize", "resample", "blur", "bias_field", "anisotropy",
+                        "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize"]
 
     private static func range(_ a: BoundArguments, _ name: String, _ fallback: (Double, Double)) throws -> (Double, Double) {
         guard a.has(name) else { return fallback }
@@ -60,13 +61,17 @@ enum TransformBindings {
                                      Parameter("low", default: .nil), Parameter("high", default: .nil), Parameter("percentiles", default: .nil),
                                      Parameter("axes", default: .nil), Parameter("size", default: .nil), Parameter("spacing", default: .nil),
                                      Parameter("std", default: .nil), Parameter("mean", default: .float(0)), Parameter("log_gamma", default: .nil),
-                                     Parameter("brightness", default: .nil), Parameter("contrast", default: .nil)],
+                                     Parameter("brightness", default: .nil), Parameter("contrast", default: .nil), Parameter("coefficient", default: .float(0.5)),
+                                     Parameter("order", default: .int(3)), Parameter("factor", default: .nil), Parameter("count", default: .int(10)),
+                                     Parameter("mode", default: .string("imagenet")), Parameter("bins", default: .int(256))],
                        doc: "One preprocessing or augmentation step for transforms([...]): \(names.joined(separator: ", ")); p is an augmentation's probability.",
                        help: """
                        zscore(nonzero:), rescale(low: 0, high: 1, percentiles: [0, 100]), clip(low, high), threshold(low, high), \
                        gamma(log_gamma: [-0.3, 0.3]), noise(mean: 0, std: [0, 0.25]), brightness_contrast(brightness: [-0.1, 0.1], \
                        contrast: [0.9, 1.1]), flip(axes: [0]), rotate90(axes: [0, 1]), crop_or_pad(size), centre_crop(size), \
-                       crop_to_nonzero, resize(size), resample(spacing), blur(std: [0, 2] in mm). Ranges are drawn per sample; \
+                       crop_to_nonzero, resize(size), resample(spacing), blur(std: [0, 2] in mm), bias_field(coefficient: 0.5, order: 3), \
+                       anisotropy(axes:, factor: [1.5, 5]), swap_patches(size, count: 10), rgba_to_rgb, normalize_rgb(mode: imagenet, \
+                       divide255 or standardize), equalize(bins: 256). Ranges are drawn per sample; \
                        spatial steps move the label too (nearest neighbour). Checked against TorchIO's transforms.
                        """) { a in
             let p = try a.double("p")
@@ -98,6 +103,13 @@ enum TransformBindings {
             case "resize": step = .resize(try a.intList("size"))
             case "resample": step = .resample(spacing: try a.doubleList("spacing"))
             case "blur": step = .blur(stdRange: try range(a, "std", (0, 2)), probability: p)
+            case "bias_field": step = .biasField(coefficient: try a.double("coefficient"), order: try a.int("order"), probability: p)
+            case "anisotropy":
+                step = .anisotropy(axes: a.has("axes") ? try a.intList("axes") : [0, 1, 2], factor: try range(a, "factor", (1.5, 5)), probability: p)
+            case "swap_patches": step = .swapPatches(patchSize: try a.intList("size"), count: try a.int("count"), probability: p)
+            case "rgba_to_rgb": step = .rgbaToRGB()
+            case "normalize_rgb": step = try .normalizeRGB(try a.string("mode"))
+            case "equalize": step = .equalize(bins: try a.int("bins"))
             case let other: throw ScryError(.valueError, "transform(): unknown step \"\(other)\"; known: \(names.joined(separator: ", "))")
             }
             return .host(TransformObject(step))

@@ -105,3 +105,38 @@ extension TransformTests {
         XCTAssertThrowsError(try LabelEncoding.parse(["0", "lesion"])) { XCTAssertTrue("\($0)".contains("\"lesion\"")) }
     }
 }
+
+extension TransformTests {
+    func testBiasAnisotropySwapsColourAndEqualisation() throws {
+        let flat = Sample(image: try MedicalImage(data: try Tensor.full([1, 12, 10, 8], 2)))
+        // A bias field is smooth and multiplicative: its log averages near zero over many seeds.
+        var logMeans: [Double] = []
+        for seed in 0..<40 {
+            let biased = try Pipeline([.biasField(coefficient: 0.3, order: 2)]).apply(flat, seed: UInt64(seed)).image.data
+            logMeans.append(try (biased / 2).log().mean().item())
+        }
+        XCTAssertEqual(logMeans.reduce(0, +) / 40, 0, accuracy: 0.1)
+        XCTAssertGreaterThan(logMeans.map { Swift.abs($0) }.max()!, 0.01, "it changes the image")
+        // Anisotropy keeps the shape and the value set of a piecewise-constant image.
+        let ramp = Sample(image: try MedicalImage(data: try Tensor.arange(0, 64).reshape([1, 64])))
+        let thick = try Pipeline([.anisotropy(axes: [0], factor: (4, 4))]).apply(ramp).image.data.scalars()
+        XCTAssertEqual(thick.count, 64)
+        XCTAssertEqual(Set(thick).count, 16, "16 thick slices of 4")
+        // Swapping patches permutes values.
+        let swapped = try Pipeline([.swapPatches(patchSize: [4, 4, 4], count: 5)]).apply(Sample(image: try MedicalImage(data: try Tensor.randn([2, 12, 10, 8]))), seed: 1)
+        XCTAssertEqual(swapped.image.data.shape, [2, 12, 10, 8])
+        let original = try Tensor.randn([1, 8, 8])
+        let permuted = try Pipeline([.swapPatches(patchSize: [2, 2], count: 4)]).apply(Sample(image: try MedicalImage(data: original))).image.data
+        XCTAssertEqual(permuted.scalars().sorted(), original.scalars().sorted())
+        // Colour.
+        let rgba = Sample(image: try MedicalImage(data: try Tensor.full([4, 2, 2], 255)))
+        let imagenet = try Pipeline([.rgbaToRGB(), try .normalizeRGB("imagenet")]).apply(rgba).image.data
+        XCTAssertEqual(imagenet.shape, [3, 2, 2])
+        XCTAssertEqual(try imagenet.index([.at(0), .at(0), .at(0)]).item(), (1 - 0.485) / 0.229, accuracy: 1e-5)
+        // Equalisation spreads a skewed histogram towards uniform.
+        let skewed = try Tensor.rand([1, 4000]).pow(4)
+        let equalized = try Pipeline([.equalize()]).apply(Sample(image: try MedicalImage(data: skewed))).image.data
+        XCTAssertEqual(try equalized.mean().item(), 0.5, accuracy: 0.05)
+        XCTAssertLessThan(try skewed.mean().item(), 0.25)
+    }
+}
