@@ -48,7 +48,7 @@ final class TransformObject: HostObject {
 enum TransformBindings {
     static let names = ["zscore", "rescale", "clip", "threshold", "gamma", "noise", "brightness_contrast", "flip", "rotate90",
                         "crop_or_pad", "centre_crop", "crop_to_nonzero", "resize", "resample", "blur", "bias_field", "anisotropy",
-                        "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize"]
+                        "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize", "affine", "elastic"]
 
     private static func range(_ a: BoundArguments, _ name: String, _ fallback: (Double, Double)) throws -> (Double, Double) {
         guard a.has(name) else { return fallback }
@@ -63,7 +63,9 @@ enum TransformBindings {
                                      Parameter("std", default: .nil), Parameter("mean", default: .float(0)), Parameter("log_gamma", default: .nil),
                                      Parameter("brightness", default: .nil), Parameter("contrast", default: .nil), Parameter("coefficient", default: .float(0.5)),
                                      Parameter("order", default: .int(3)), Parameter("factor", default: .nil), Parameter("count", default: .int(10)),
-                                     Parameter("mode", default: .string("imagenet")), Parameter("bins", default: .int(256))],
+                                     Parameter("mode", default: .string("imagenet")), Parameter("bins", default: .int(256)),
+                                     Parameter("degrees", default: .float(10)), Parameter("scale", default: .nil), Parameter("translation", default: .float(0)),
+                                     Parameter("control_points", default: .int(7)), Parameter("max_displacement", default: .float(4))],
                        doc: "One preprocessing or augmentation step for transforms([...]): \(names.joined(separator: ", ")); p is an augmentation's probability.",
                        help: """
                        zscore(nonzero:), rescale(low: 0, high: 1, percentiles: [0, 100]), clip(low, high), threshold(low, high), \
@@ -71,7 +73,8 @@ enum TransformBindings {
                        contrast: [0.9, 1.1]), flip(axes: [0]), rotate90(axes: [0, 1]), crop_or_pad(size), centre_crop(size), \
                        crop_to_nonzero, resize(size), resample(spacing), blur(std: [0, 2] in mm), bias_field(coefficient: 0.5, order: 3), \
                        anisotropy(axes:, factor: [1.5, 5]), swap_patches(size, count: 10), rgba_to_rgb, normalize_rgb(mode: imagenet, \
-                       divide255 or standardize), equalize(bins: 256). Ranges are drawn per sample; \
+                       divide255 or standardize), equalize(bins: 256), affine(degrees: 10, scale: [0.9, 1.1], translation: 0 mm), \
+                       elastic(control_points: 7, max_displacement: 4 voxels). Ranges are drawn per sample; \
                        spatial steps move the label too (nearest neighbour). Checked against TorchIO's transforms.
                        """) { a in
             let p = try a.double("p")
@@ -110,6 +113,10 @@ enum TransformBindings {
             case "rgba_to_rgb": step = .rgbaToRGB()
             case "normalize_rgb": step = try .normalizeRGB(try a.string("mode"))
             case "equalize": step = .equalize(bins: try a.int("bins"))
+            case "affine":
+                step = .affine(degrees: try a.double("degrees"), scale: try range(a, "scale", (0.9, 1.1)), translation: try a.double("translation"), probability: p)
+            case "elastic":
+                step = .elastic(controlPoints: try a.int("control_points"), maxDisplacement: try a.double("max_displacement"), probability: p)
             case let other: throw ScryError(.valueError, "transform(): unknown step \"\(other)\"; known: \(names.joined(separator: ", "))")
             }
             return .host(TransformObject(step))

@@ -140,3 +140,23 @@ extension TransformTests {
         XCTAssertLessThan(try skewed.mean().item(), 0.25)
     }
 }
+
+extension TransformTests {
+    func testAffineAndElasticWarps() throws {
+        let data = try Tensor.arange(0, 25).reshape([1, 5, 5])
+        let sample = Sample(image: try MedicalImage(data: data), label: try MedicalImage(data: data))
+        let identity = try Pipeline([.affine(degrees: 0, scale: (1, 1))]).apply(sample)
+        XCTAssertEqual(identity.image.data.scalars(), data.scalars())
+        let turned = try Pipeline([.affine(degrees: 90, scale: (1, 1))]).apply(sample, seed: 0).image.data.scalars()
+        XCTAssertEqual(turned[12], 12, accuracy: 1e-4, "a rotation about the centre keeps it")
+        // Scale 2 zooms in about the centre.
+        let zoomed = try Pipeline([.affine(degrees: 0, scale: (2, 2))]).apply(sample).image.data.scalars()
+        XCTAssertEqual(zoomed[12], 12, accuracy: 1e-4)
+        XCTAssertEqual(zoomed[0], 6, accuracy: 1e-4, "the corner now shows voxel (1, 1)")
+        // Elastic deformation keeps labels as labels and moves voxels by at most the bound.
+        let warped = try Pipeline([.elastic(controlPoints: 4, maxDisplacement: 1)]).apply(sample, seed: 3)
+        XCTAssertTrue(Set(warped.label!.data.scalars()).isSubset(of: Set(data.scalars()).union([0])))
+        XCTAssertNotEqual(warped.image.data.scalars(), data.scalars())
+        XCTAssertLessThan(try (warped.image.data - data).abs().mean().item(), 5, "displacements of at most one voxel move values little")
+    }
+}
