@@ -2,7 +2,7 @@
 // Scry: an interactive deep-learning environment for medical imaging.
 // Layers, lowest first (a module imports only those below it):
 //   1. system libraries: CBLAS (OpenBLAS), CNifti (libnifti), CGD (libgd), CPNG (libpng),
-//      CEdit (libedit)
+//      CFFTW (FFTW), CEdit (libedit)
 //   2. ScryTensor: tensors and reverse-mode autodiff
 //   3. ScryNN: layers, modules, losses, optimizers, schedules
 //   4. ScryData: medical images (NIfTI through libnifti, 2D images), datasets
@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CNifti", providers: [.apt(["libnifti-dev"])]),
         .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         .target(name: "ScryTensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
@@ -48,7 +49,7 @@ let package = Package(
 
         .target(name: "ScryNN", dependencies: ["ScryTensor"], swiftSettings: kernelSettings),
         .target(name: "ScryVision", dependencies: ["ScryTensor", "CGD"]),
-        .target(name: "ScryData", dependencies: ["ScryTensor", "CNifti", "CGD", "CPNG"], swiftSettings: niftiHeaders + kernelSettings),
+        .target(name: "ScryData", dependencies: ["ScryTensor", "CNifti", "CGD", "CPNG", "CFFTW"], swiftSettings: niftiHeaders + kernelSettings),
         .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryNN", "ScryData", "ScryVision", "ScryLang"]),
         .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"]),
         // libedit's readline layer is a set of C globals: Swift 5 mode lets the shell use them.

@@ -48,7 +48,7 @@ final class TransformObject: HostObject {
 enum TransformBindings {
     static let names = ["zscore", "rescale", "clip", "threshold", "gamma", "noise", "brightness_contrast", "flip", "rotate90",
                         "crop_or_pad", "centre_crop", "crop_to_nonzero", "resize", "resample", "blur", "bias_field", "anisotropy",
-                        "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize", "affine", "elastic"]
+                        "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize", "affine", "elastic", "ghosting", "spikes", "motion"]
 
     private static func range(_ a: BoundArguments, _ name: String, _ fallback: (Double, Double)) throws -> (Double, Double) {
         guard a.has(name) else { return fallback }
@@ -62,10 +62,11 @@ enum TransformBindings {
                                      Parameter("axes", default: .nil), Parameter("size", default: .nil), Parameter("spacing", default: .nil),
                                      Parameter("std", default: .nil), Parameter("mean", default: .float(0)), Parameter("log_gamma", default: .nil),
                                      Parameter("brightness", default: .nil), Parameter("contrast", default: .nil), Parameter("coefficient", default: .float(0.5)),
-                                     Parameter("order", default: .int(3)), Parameter("factor", default: .nil), Parameter("count", default: .int(10)),
+                                     Parameter("order", default: .int(3)), Parameter("factor", default: .nil), Parameter("count", default: .nil),
                                      Parameter("mode", default: .string("imagenet")), Parameter("bins", default: .int(256)),
                                      Parameter("degrees", default: .float(10)), Parameter("scale", default: .nil), Parameter("translation", default: .float(0)),
-                                     Parameter("control_points", default: .int(7)), Parameter("max_displacement", default: .float(4))],
+                                     Parameter("control_points", default: .int(7)), Parameter("max_displacement", default: .float(4)),
+                                     Parameter("ghosts", default: .nil), Parameter("intensity", default: .nil), Parameter("transforms", default: .int(2))],
                        doc: "One preprocessing or augmentation step for transforms([...]): \(names.joined(separator: ", ")); p is an augmentation's probability.",
                        help: """
                        zscore(nonzero:), rescale(low: 0, high: 1, percentiles: [0, 100]), clip(low, high), threshold(low, high), \
@@ -74,7 +75,9 @@ enum TransformBindings {
                        crop_to_nonzero, resize(size), resample(spacing), blur(std: [0, 2] in mm), bias_field(coefficient: 0.5, order: 3), \
                        anisotropy(axes:, factor: [1.5, 5]), swap_patches(size, count: 10), rgba_to_rgb, normalize_rgb(mode: imagenet, \
                        divide255 or standardize), equalize(bins: 256), affine(degrees: 10, scale: [0.9, 1.1], translation: 0 mm), \
-                       elastic(control_points: 7, max_displacement: 4 voxels). Ranges are drawn per sample; \
+                       elastic(control_points: 7, max_displacement: 4 voxels), ghosting(ghosts: [4, 10], intensity: [0.5, 1], axes:), \
+                       spikes(count: [1, 1], intensity: [1, 3]), motion(degrees: 10, translation: 10, transforms: 2) (k-space, through FFTW). \
+                       Ranges are drawn per sample; \
                        spatial steps move the label too (nearest neighbour). Checked against TorchIO's transforms.
                        """) { a in
             let p = try a.double("p")
@@ -109,12 +112,22 @@ enum TransformBindings {
             case "bias_field": step = .biasField(coefficient: try a.double("coefficient"), order: try a.int("order"), probability: p)
             case "anisotropy":
                 step = .anisotropy(axes: a.has("axes") ? try a.intList("axes") : [0, 1, 2], factor: try range(a, "factor", (1.5, 5)), probability: p)
-            case "swap_patches": step = .swapPatches(patchSize: try a.intList("size"), count: try a.int("count"), probability: p)
+            case "swap_patches": step = .swapPatches(patchSize: try a.intList("size"), count: try a.optionalInt("count") ?? 10, probability: p)
             case "rgba_to_rgb": step = .rgbaToRGB()
             case "normalize_rgb": step = try .normalizeRGB(try a.string("mode"))
             case "equalize": step = .equalize(bins: try a.int("bins"))
             case "affine":
                 step = .affine(degrees: try a.double("degrees"), scale: try range(a, "scale", (0.9, 1.1)), translation: try a.double("translation"), probability: p)
+            case "ghosting":
+                let g = try range(a, "ghosts", (4, 10))
+                step = .ghosting(ghosts: (Int(g.0), Int(g.1)), intensity: try range(a, "intensity", (0.5, 1)),
+                                 axes: a.has("axes") ? try a.intList("axes") : [0, 1, 2], probability: p)
+            case "spikes":
+                let c = try range(a, "count", (1, 1))
+                step = .spikes(count: (Int(c.0), Int(c.1)), intensity: try range(a, "intensity", (1, 3)), probability: p)
+            case "motion":
+                step = .motion(degrees: try a.double("degrees"), translation: a.has("translation") ? try a.double("translation") : 10,
+                               transforms: try a.int("transforms"), probability: p)
             case "elastic":
                 step = .elastic(controlPoints: try a.int("control_points"), maxDisplacement: try a.double("max_displacement"), probability: p)
             case let other: throw ScryError(.valueError, "transform(): unknown step \"\(other)\"; known: \(names.joined(separator: ", "))")

@@ -160,3 +160,28 @@ extension TransformTests {
         XCTAssertLessThan(try (warped.image.data - data).abs().mean().item(), 5, "displacements of at most one voxel move values little")
     }
 }
+
+extension TransformTests {
+    func testKSpaceArtefacts() throws {
+        let image = try Phantom(dimension: 2, size: 32).subject(0).image
+        let sample = Sample(image: image)
+        // The Fourier transform and its inverse give the image back.
+        let values = try image.data.contiguous().floats()
+        let roundTrip = try Pipeline([.ghosting(ghosts: (4, 4), intensity: (0, 0), axes: [0])]).apply(sample).image.data.floats()
+        XCTAssertLessThan(zip(roundTrip, values).map { Swift.abs($0 - $1) }.max()!, 1e-4, "k-space and back, unchanged")
+        // Ghosting keeps the mean (the k-space centre is untouched) and adds structure.
+        let ghosted = try Pipeline([.ghosting(ghosts: (4, 4), intensity: (1, 1), axes: [0])]).apply(sample).image.data
+        XCTAssertEqual(try ghosted.mean().item(), try image.data.mean().item(), accuracy: 1e-4)
+        XCTAssertGreaterThan(try (ghosted - image.data).abs().mean().item(), 1e-3)
+        // A spike stripes the whole image: nearly every voxel changes.
+        let spiked = try Pipeline([.spikes(count: (1, 1), intensity: (1, 1))]).apply(sample, seed: 2).image.data
+        let changed = try (spiked - image.data).abs().gt(1e-3).to(.float32).mean().item()
+        XCTAssertGreaterThan(changed, 0.8)
+        // Motion without movement is the identity (up to the magnitude of a real image).
+        let still = try Pipeline([.motion(degrees: 0, translation: 0, transforms: 2)]).apply(sample).image.data
+        assertClose(still.scalars(), try image.data.abs().scalars(), "motion without motion")
+        let moved = try Pipeline([.motion(degrees: 10, translation: 3, transforms: 2)]).apply(sample, seed: 1).image.data
+        XCTAssertEqual(moved.shape, image.data.shape)
+        XCTAssertGreaterThan(try (moved - image.data.abs()).abs().mean().item(), 1e-3)
+    }
+}

@@ -1,0 +1,128 @@
+import CFFTW
+import Foundation
+import ScryTensor
+
+/// MRI artefacts made in k-space through FFTW, as TorchIO makes them: ghosting (every n-th
+/// plane of k-space along an axis damped), spikes (bright points added to k-space) and motion
+/// (k-space assembled from moved copies of the image).
+enum KSpace {
+    /// FFTW's planner is not thread-safe; loaders transform on background threads.
+    static let planner = NSLock()
+
+    /// The n-d discrete Fourier transform of a real volume (forward) or the inverse of a
+    /// spectrum (backward, normalised), as interleaved complex values.
+    static func transform(_ values: [Float], shape: [Int], forward: Bool, complexInput: Bool = false) -> [Float] {
+        let count = shape.reduce(1, *)
+        let input = fftwf_alloc_complex(count)!, output = fftwf_alloc_complex(count)!
+        defer { fftwf_free(input); fftwf_free(output) }
+        let inFloats = UnsafeMutableRawPointer(input).assumingMemoryBound(to: Float.self)
+        let outFloats = UnsafeMutableRawPointer(output).assumingMemoryBound(to: Float.self)
+        for i in 0..<count {
+            inFloats[2 * i] = complexInput ? values[2 * i] : values[i]
+            inFloats[2 * i + 1] = complexInput ? values[2 * i + 1] : 0
+        }
+        planner.lock()
+        let dims = shape.map { Int32($0) }
+        let plan = fftwf_plan_dft(Int32(shape.count), dims, input, output, forward ? FFTW_FORWARD : FFTW_BACKWARD, UInt32(FFTW_ESTIMATE))
+        planner.unlock()
+        fftwf_execute(plan)
+        planner.lock()
+        fftwf_destroy_plan(plan)
+        planner.unlock()
+        let scale: Float = forward ? 1 : 1 / Float(count)
+        return (0..<(2 * count)).map { outFloats[$0] * scale }
+    }
+
+    /// Applies `edit` to each channel's spectrum and returns the real part of the result.
+    static func edit(_ image: Tensor, _ edit: (inout [Float], [Int]) -> Void) throws -> Tensor {
+        let shape = Array(image.shape.dropFirst()), volume = shape.reduce(1, *)
+        let values = try image.contiguous().floats()
+        var result = [Float](repeating: 0, count: values.count)
+        for c in 0..<image.shape[0] {
+            var spectrum = transform(Array(values[(c * volume)..<((c + 1) * volume)]), shape: shape, forward: true)
+            edit(&spectrum, shape)
+            let back = transform(spectrum, shape: shape, forward: false, complexInput: true)
+            for i in 0..<volume { result[c * volume + i] = back[2 * i] }
+        }
+        return try Tensor(result, shape: image.shape)
+    }
+
+    /// The frequency index (−n/2 … n/2) of position `i` on an axis of size n (unshifted layout).
+    static func frequency(_ i: Int, _ n: Int) -> Int { i <= n / 2 ? i : i - n }
+}
+
+extension Transform {
+    /// Every `spacing`-th plane of k-space along a random axis (outside the central 2% that
+    /// holds the image's contrast) damped by `intensity` (TorchIO's RandomGhosting).
+    public static func ghosting(ghosts: (Int, Int) = (4, 10), intensity: (Double, Double) = (0.5, 1), axes: [Int] = [0, 1, 2],
+                                probability: Double = 1) -> Transform {
+        Transform("ghosting(ghosts: [\(ghosts.0), \(ghosts.1)], intensity: [\(intensity.0), \(intensity.1)])", probability: probability) { sample, random in
+            let dims = sample.image.shape.count, usable = axes.filter { $0 < dims }
+            guard !usable.isEmpty else { return }
+            let axis = usable[Int(random.next() % UInt64(usable.count))]
+            let every = ghosts.0 + Int(random.next() % UInt64(Swift.max(1, ghosts.1 - ghosts.0 + 1)))
+            let damping = Float(1 - (intensity.0 + (intensity.1 - intensity.0) * Double(random.nextUniform())))
+            sample.image.data = try KSpace.edit(sample.image.data) { spectrum, shape in
+                let n = shape[axis], stride = shape[(axis + 1)...].reduce(1, *), keep = Swift.max(1, Int(0.01 * Double(n)))
+                for i in 0..<(spectrum.count / 2) {
+                    let f = KSpace.frequency((i / stride) % n, n)
+                    if Swift.abs(f) > keep && (f % Swift.max(1, every) + every) % every == 0 {
+                        spectrum[2 * i] *= damping; spectrum[2 * i + 1] *= damping
+                    }
+                }
+            }
+        }
+    }
+
+    /// `count` spikes at random k-space positions, each `intensity` times the spectrum's
+    /// largest magnitude, which stripe the image (TorchIO's RandomSpike).
+    public static func spikes(count: (Int, Int) = (1, 1), intensity: (Double, Double) = (1, 3), probability: Double = 1) -> Transform {
+        Transform("spikes(count: [\(count.0), \(count.1)], intensity: [\(intensity.0), \(intensity.1)])", probability: probability) { sample, random in
+            let n = count.0 + Int(random.next() % UInt64(Swift.max(1, count.1 - count.0 + 1)))
+            let strength = intensity.0 + (intensity.1 - intensity.0) * Double(random.nextUniform())
+            let positions = (0..<n).map { _ in random.next() }
+            sample.image.data = try KSpace.edit(sample.image.data) { spectrum, shape in
+                let total = shape.reduce(1, *)
+                var peak: Float = 0
+                for i in 0..<total { peak = Swift.max(peak, (spectrum[2 * i] * spectrum[2 * i] + spectrum[2 * i + 1] * spectrum[2 * i + 1]).squareRoot()) }
+                for position in positions {
+                    // Away from the centre (index 0 of the unshifted spectrum).
+                    let i = 1 + Int(position % UInt64(Swift.max(1, total - 1)))
+                    spectrum[2 * i] += peak * Float(strength)
+                }
+            }
+        }
+    }
+
+    /// Motion during acquisition: `transforms` moved copies of the image (rotations up to
+    /// `degrees`, shifts up to `translation` mm), k-space filled line by line along the last
+    /// axis from each copy in turn, and the magnitude of the result (TorchIO's RandomMotion).
+    public static func motion(degrees: Double = 10, translation: Double = 10, transforms: Int = 2, probability: Double = 1) -> Transform {
+        Transform("motion(degrees: \(degrees), translation: \(translation), transforms: \(transforms))", probability: probability) { sample, random in
+            let original = sample
+            var copies = [original.image.data]
+            for _ in 0..<Swift.max(1, transforms) {
+                var moved = Sample(image: original.image)
+                try Transform.affine(degrees: degrees, scale: (1, 1), translation: translation).body(&moved, &random)
+                copies.append(moved.image.data)
+            }
+            let shape = original.image.shape, volume = shape.reduce(1, *), lines = shape.last!
+            // Each copy fills a contiguous run of lines, the original the first.
+            let cuts = ([0] + (1..<copies.count).map { _ in Int(random.next() % UInt64(lines)) }.sorted() + [lines])
+            var result = [Float](repeating: 0, count: original.image.data.count)
+            let values = try copies.map { try $0.contiguous().floats() }
+            for c in 0..<original.image.channels {
+                let spectra = values.map { KSpace.transform(Array($0[(c * volume)..<((c + 1) * volume)]), shape: shape, forward: true) }
+                var combined = spectra[0]
+                for i in 0..<volume {
+                    let line = i % lines
+                    let copy = (0..<(cuts.count - 1)).first { line >= cuts[$0] && line < cuts[$0 + 1] } ?? 0
+                    combined[2 * i] = spectra[copy][2 * i]; combined[2 * i + 1] = spectra[copy][2 * i + 1]
+                }
+                let back = KSpace.transform(combined, shape: shape, forward: false, complexInput: true)
+                for i in 0..<volume { result[c * volume + i] = (back[2 * i] * back[2 * i] + back[2 * i + 1] * back[2 * i + 1]).squareRoot() }
+            }
+            sample.image.data = try Tensor(result, shape: original.image.data.shape)
+        }
+    }
+}
