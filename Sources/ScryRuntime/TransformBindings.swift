@@ -48,7 +48,8 @@ final class TransformObject: HostObject {
 enum TransformBindings {
     static let names = ["zscore", "rescale", "clip", "threshold", "gamma", "noise", "brightness_contrast", "flip", "rotate90",
                         "crop_or_pad", "centre_crop", "crop_to_nonzero", "resize", "resample", "blur", "bias_field", "anisotropy",
-                        "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize", "affine", "elastic", "ghosting", "spikes", "motion"]
+                        "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize", "affine", "elastic", "ghosting", "spikes", "motion",
+                        "colour_jitter", "stain_augmentation", "match_histogram"]
 
     private static func range(_ a: BoundArguments, _ name: String, _ fallback: (Double, Double)) throws -> (Double, Double) {
         guard a.has(name) else { return fallback }
@@ -66,7 +67,9 @@ enum TransformBindings {
                                      Parameter("mode", default: .string("imagenet")), Parameter("bins", default: .int(256)),
                                      Parameter("degrees", default: .float(10)), Parameter("scale", default: .nil), Parameter("translation", default: .float(0)),
                                      Parameter("control_points", default: .int(7)), Parameter("max_displacement", default: .float(4)),
-                                     Parameter("ghosts", default: .nil), Parameter("intensity", default: .nil), Parameter("transforms", default: .int(2))],
+                                     Parameter("ghosts", default: .nil), Parameter("intensity", default: .nil), Parameter("transforms", default: .int(2)),
+                                     Parameter("saturation", default: .float(0.2)), Parameter("hue", default: .float(0.05)), Parameter("sigma", default: .float(0.05)),
+                                     Parameter("bias", default: .float(0.05)), Parameter("reference", default: .nil)],
                        doc: "One preprocessing or augmentation step for transforms([...]): \(names.joined(separator: ", ")); p is an augmentation's probability.",
                        help: """
                        zscore(nonzero:), rescale(low: 0, high: 1, percentiles: [0, 100]), clip(low, high), threshold(low, high), \
@@ -77,7 +80,8 @@ enum TransformBindings {
                        divide255 or standardize), equalize(bins: 256), affine(degrees: 10, scale: [0.9, 1.1], translation: 0 mm), \
                        elastic(control_points: 7, max_displacement: 4 voxels), ghosting(ghosts: [4, 10], intensity: [0.5, 1], axes:), \
                        spikes(count: [1, 1], intensity: [1, 3]), motion(degrees: 10, translation: 10, transforms: 2) (k-space, through FFTW). \
-                       Ranges are drawn per sample; \
+                       colour_jitter(brightness: 0.2, contrast: 0.2, saturation: 0.2, hue: 0.05), stain_augmentation(sigma: 0.05, \
+                       bias: 0.05) (H&E), match_histogram(reference: image). Ranges are drawn per sample; \
                        spatial steps move the label too (nearest neighbour). Checked against TorchIO's transforms.
                        """) { a in
             let p = try a.double("p")
@@ -128,6 +132,13 @@ enum TransformBindings {
             case "motion":
                 step = .motion(degrees: try a.double("degrees"), translation: a.has("translation") ? try a.double("translation") : 10,
                                transforms: try a.int("transforms"), probability: p)
+            case "colour_jitter", "color_jitter":
+                let b = try a.optionalDouble("brightness") ?? 0.2, c = try a.optionalDouble("contrast") ?? 0.2
+                step = .colourJitter(brightness: b, contrast: c, saturation: try a.double("saturation"), hue: try a.double("hue"), probability: p)
+            case "stain_augmentation": step = .stainAugmentation(sigma: try a.double("sigma"), bias: try a.double("bias"), probability: p)
+            case "match_histogram":
+                guard case .host(let reference as ImageObject) = a["reference"] else { throw a.typeError("reference", "an image") }
+                step = .matchHistogram(to: reference.image)
             case "elastic":
                 step = .elastic(controlPoints: try a.int("control_points"), maxDisplacement: try a.double("max_displacement"), probability: p)
             case let other: throw ScryError(.valueError, "transform(): unknown step \"\(other)\"; known: \(names.joined(separator: ", "))")

@@ -185,3 +185,31 @@ extension TransformTests {
         XCTAssertGreaterThan(try (moved - image.data.abs()).abs().mean().item(), 1e-3)
     }
 }
+
+extension TransformTests {
+    func testColourStepsAndHistogramMatching() throws {
+        let rgb = try PlanarImage.read(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/rgb.png").path)
+        let sample = Sample(image: rgb)
+        let unchanged = try Pipeline([.colourJitter(brightness: 0, contrast: 0, saturation: 0, hue: 0)]).apply(sample).image.data
+        assertClose(unchanged.scalars(), rgb.data.scalars(), "jitter of strength 0")
+        let jittered = try Pipeline([.colourJitter()]).apply(sample, seed: 3).image.data
+        XCTAssertGreaterThan(try (jittered - rgb.data).abs().mean().item(), 0.5)
+        XCTAssertLessThanOrEqual(try jittered.max().item(), 255); XCTAssertGreaterThanOrEqual(try jittered.min().item(), 0)
+        // A gray pixel has no hue to turn.
+        let grayImage = Sample(image: try MedicalImage(data: try Tensor.full([3, 2, 2], 120)))
+        assertClose(try Pipeline([.colourJitter(brightness: 0, contrast: 0, saturation: 0, hue: 0.4)]).apply(grayImage, seed: 1).image.data.scalars(),
+                    [Double](repeating: 120, count: 12), "gray stays gray")
+        // Stain deconvolution and recomposition without perturbation is the identity (for non-black pixels).
+        let bright = Sample(image: try MedicalImage(data: try rgb.data.clamp(min: 1)))
+        let restained = try Pipeline([.stainAugmentation(sigma: 0, bias: 0)]).apply(bright).image.data
+        assertClose(restained.scalars(), bright.image.data.scalars(), "H&E round trip")
+        let stained = try Pipeline([.stainAugmentation(sigma: 0.2, bias: 0.2)]).apply(bright, seed: 2).image.data
+        XCTAssertGreaterThan(try (stained - bright.image.data).abs().mean().item(), 0.5)
+        // Matching to a reference gives the reference's distribution.
+        let source = try MedicalImage(data: try Tensor.randn([1, 50])), reference = try MedicalImage(data: try Tensor.rand([1, 50]) * 10 + 5)
+        let matched = try Pipeline([.matchHistogram(to: reference)]).apply(Sample(image: source)).image.data
+        assertClose(matched.scalars().sorted(), reference.data.scalars().sorted(), "matched distribution")
+        let order = source.data.scalars().indices.sorted { source.data.scalars()[$0] < source.data.scalars()[$1] }
+        XCTAssertEqual(order, matched.scalars().indices.sorted { matched.scalars()[$0] < matched.scalars()[$1] }, "and keeps the order")
+    }
+}
