@@ -120,4 +120,56 @@ extension Transform {
             }
         }
     }
+
+    /// Contrast-limited adaptive histogram equalisation (CLAHE) of each 2D slice (the last
+    /// axis of a volume): per tile of a `tiles`×`tiles` grid, a histogram clipped at `clipLimit`
+    /// times its mean count with the excess spread evenly, its cumulative map interpolated
+    /// bilinearly between tile centres; values scaled back to the image's range.
+    public static func adaptiveEqualize(tiles: Int = 8, clipLimit: Double = 2, bins: Int = 256) -> Transform {
+        Transform("adaptive_equalize(tiles: \(tiles), clip_limit: \(clipLimit))") { sample, _ in
+                let shape = sample.image.shape
+                guard shape.count == 2 || shape.count == 3 else { throw TensorError.shapeMismatch(op: "adaptive_equalize", "a 2D or 3D image, got \(shapeString(shape))") }
+                var values = try sample.image.data.contiguous().floats()
+                guard let low = values.min(), let high = values.max(), high > low else { return }
+                let (w, h) = (shape[0], shape[1]), depth = shape.count == 3 ? shape[2] : 1
+                let tx = Swift.max(1, Swift.min(tiles, w)), ty = Swift.max(1, Swift.min(tiles, h))
+                func bin(_ v: Float) -> Int { Swift.min(bins - 1, Int(Double(v - low) / Double(high - low) * Double(bins))) }
+                for c in 0..<sample.image.channels {
+                    for z in 0..<depth {
+                        func index(_ x: Int, _ y: Int) -> Int { ((c * w + x) * h + y) * depth + z }
+                        // Each tile's equalising map, as cumulative fractions per bin.
+                        var maps = [[Double]](repeating: [], count: tx * ty)
+                        for i in 0..<tx {
+                            for j in 0..<ty {
+                                var histogram = [Double](repeating: 0, count: bins)
+                                let xs = (i * w / tx)..<((i + 1) * w / tx), ys = (j * h / ty)..<((j + 1) * h / ty)
+                                for x in xs { for y in ys { histogram[bin(values[index(x, y)])] += 1 } }
+                                let count = Double(xs.count * ys.count), limit = Swift.max(1, clipLimit * count / Double(bins))
+                                let excess = histogram.reduce(0) { $0 + Swift.max(0, $1 - limit) }
+                                histogram = histogram.map { Swift.min($0, limit) + excess / Double(bins) }
+                                var cdf = histogram
+                                for k in 1..<bins { cdf[k] += cdf[k - 1] }
+                                maps[i * ty + j] = cdf.map { $0 / Swift.max(cdf[bins - 1], 1) }
+                            }
+                        }
+                        var out = [Float](repeating: 0, count: w * h)
+                        for x in 0..<w {
+                            // The position among tile centres, for bilinear weights.
+                            let fx = Swift.min(Swift.max((Double(x) + 0.5) / Double(w) * Double(tx) - 0.5, 0), Double(tx - 1))
+                            let x0 = Int(fx), x1 = Swift.min(x0 + 1, tx - 1), ax = fx - Double(x0)
+                            for y in 0..<h {
+                                let fy = Swift.min(Swift.max((Double(y) + 0.5) / Double(h) * Double(ty) - 0.5, 0), Double(ty - 1))
+                                let y0 = Int(fy), y1 = Swift.min(y0 + 1, ty - 1), ay = fy - Double(y0)
+                                let b = bin(values[index(x, y)])
+                                let v = (1 - ax) * ((1 - ay) * maps[x0 * ty + y0][b] + ay * maps[x0 * ty + y1][b])
+                                    + ax * ((1 - ay) * maps[x1 * ty + y0][b] + ay * maps[x1 * ty + y1][b])
+                                out[x * h + y] = Float(Double(low) + v * Double(high - low))
+                            }
+                        }
+                        for x in 0..<w { for y in 0..<h { values[index(x, y)] = out[x * h + y] } }
+                    }
+                }
+                sample.image.data = try Tensor(values, shape: sample.image.data.shape)
+            }
+    }
 }

@@ -49,7 +49,7 @@ enum TransformBindings {
     static let names = ["zscore", "rescale", "clip", "threshold", "gamma", "noise", "brightness_contrast", "flip", "rotate90",
                         "crop_or_pad", "centre_crop", "crop_to_nonzero", "resize", "resample", "blur", "bias_field", "anisotropy",
                         "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize", "affine", "elastic", "ghosting", "spikes", "motion",
-                        "colour_jitter", "stain_augmentation", "match_histogram"]
+                        "colour_jitter", "stain_augmentation", "match_histogram", "adaptive_equalize"]
 
     private static func range(_ a: BoundArguments, _ name: String, _ fallback: (Double, Double)) throws -> (Double, Double) {
         guard a.has(name) else { return fallback }
@@ -69,7 +69,8 @@ enum TransformBindings {
                                      Parameter("control_points", default: .int(7)), Parameter("max_displacement", default: .float(4)),
                                      Parameter("ghosts", default: .nil), Parameter("intensity", default: .nil), Parameter("transforms", default: .int(2)),
                                      Parameter("saturation", default: .float(0.2)), Parameter("hue", default: .float(0.05)), Parameter("sigma", default: .float(0.05)),
-                                     Parameter("bias", default: .float(0.05)), Parameter("reference", default: .nil)],
+                                     Parameter("bias", default: .float(0.05)), Parameter("reference", default: .nil),
+                                     Parameter("tiles", default: .int(8)), Parameter("clip_limit", default: .float(2))],
                        doc: "One preprocessing or augmentation step for transforms([...]): \(names.joined(separator: ", ")); p is an augmentation's probability.",
                        help: """
                        zscore(nonzero:), rescale(low: 0, high: 1, percentiles: [0, 100]), clip(low, high), threshold(low, high), \
@@ -81,7 +82,8 @@ enum TransformBindings {
                        elastic(control_points: 7, max_displacement: 4 voxels), ghosting(ghosts: [4, 10], intensity: [0.5, 1], axes:), \
                        spikes(count: [1, 1], intensity: [1, 3]), motion(degrees: 10, translation: 10, transforms: 2) (k-space, through FFTW). \
                        colour_jitter(brightness: 0.2, contrast: 0.2, saturation: 0.2, hue: 0.05), stain_augmentation(sigma: 0.05, \
-                       bias: 0.05) (H&E), match_histogram(reference: image). Ranges are drawn per sample; \
+                       bias: 0.05) (H&E), match_histogram(reference: image), adaptive_equalize(tiles: 8, clip_limit: 2) (CLAHE). \
+                       Ranges are drawn per sample; \
                        spatial steps move the label too (nearest neighbour). Checked against TorchIO's transforms.
                        """) { a in
             let p = try a.double("p")
@@ -136,6 +138,7 @@ enum TransformBindings {
                 let b = try a.optionalDouble("brightness") ?? 0.2, c = try a.optionalDouble("contrast") ?? 0.2
                 step = .colourJitter(brightness: b, contrast: c, saturation: try a.double("saturation"), hue: try a.double("hue"), probability: p)
             case "stain_augmentation": step = .stainAugmentation(sigma: try a.double("sigma"), bias: try a.double("bias"), probability: p)
+            case "adaptive_equalize", "clahe": step = .adaptiveEqualize(tiles: try a.int("tiles"), clipLimit: try a.double("clip_limit"))
             case "match_histogram":
                 guard case .host(let reference as ImageObject) = a["reference"] else { throw a.typeError("reference", "an image") }
                 step = .matchHistogram(to: reference.image)

@@ -213,3 +213,17 @@ extension TransformTests {
         XCTAssertEqual(order, matched.scalars().indices.sorted { matched.scalars()[$0] < matched.scalars()[$1] }, "and keeps the order")
     }
 }
+
+extension TransformTests {
+    func testAdaptiveEqualisationRaisesLocalContrast() throws {
+        // Two halves of different brightness, each with faint texture: CLAHE stretches each.
+        var values = [Float]()
+        for x in 0..<64 { for y in 0..<64 { values.append((x < 32 ? 0.2 : 0.8) + 0.02 * Float((x * 7 + y * 13) % 5)) } }
+        let image = try MedicalImage(data: try Tensor(values, shape: [1, 64, 64]))
+        let out = try Pipeline([.adaptiveEqualize(tiles: 4, clipLimit: 40)]).apply(Sample(image: image)).image.data
+        let left = try out.index([.at(0), .slice(start: 4, stop: 28, step: nil)]), before = try image.data.index([.at(0), .slice(start: 4, stop: 28, step: nil)])
+        XCTAssertGreaterThan(try left.std().item(), 2 * (try before.std().item()), "the dark half's texture is stretched")
+        XCTAssertEqual(out.shape, [1, 64, 64])
+        XCTAssertGreaterThanOrEqual(try out.min().item(), 0.2 - 1e-4); XCTAssertLessThanOrEqual(try out.max().item(), 0.88 + 1e-4)
+    }
+}
