@@ -3,15 +3,15 @@ import ScryTensor
 
 /// Augmentations beyond flips, noise and intensity curves, and the colour steps of 2D images.
 extension Transform {
-    /// Multiplies the image by exp(Σ c·xⁱyʲzᵏ) over coordinates in [−1, 1], terms up to `order`,
-    /// each c uniform in ±coefficient (TorchIO's RandomBiasField).
-    public static func biasField(coefficient: Double = 0.5, order: Int = 3, probability: Double = 1) -> Transform {
-        Transform("bias_field(coefficient: \(coefficient), order: \(order))", probability: probability) { sample, random in
+    /// Multiplies the image by exp(Σ c·xⁱyʲzᵏ) over coordinates in [−1, 1], one coefficient per
+    /// term of degree up to `order` (x's power outermost, as TorchIO's BiasField orders them).
+    public static func biasField(coefficients: [Double], order: Int) -> Transform {
+        Transform("bias_field(coefficients: \(coefficients), order: \(order))") { sample, _ in
             let shape = sample.image.shape, dims = shape.count
-            var powers: [[Int]] = [[]]
-            for _ in 0..<dims { powers = powers.flatMap { p in (0...order).map { p + [$0] } } }
-            powers = powers.filter { $0.reduce(0, +) <= order }
-            let terms = powers.map { ($0, coefficient * (2 * Double(random.nextUniform()) - 1)) }
+            let powers = biasTerms(dims, order)
+            guard coefficients.count == powers.count else {
+                throw TensorError.invalidArgument(op: "bias_field", "order \(order) in \(dims)D has \(powers.count) terms, got \(coefficients.count) coefficients")
+            }
             let count = shape.reduce(1, *)
             var field = [Float](repeating: 0, count: count)
             var point = [Double](repeating: 0, count: dims)
@@ -22,11 +22,27 @@ extension Transform {
                     point[axis] = n > 1 ? 2 * Double(rest % n) / Double(n - 1) - 1 : 0
                     rest /= n
                 }
-                field[i] = Float(Foundation.exp(terms.reduce(0) { sum, term in
+                field[i] = Float(Foundation.exp(zip(powers, coefficients).reduce(0) { sum, term in
                     sum + term.1 * zip(point, term.0).reduce(1) { $0 * Foundation.pow($1.0, Double($1.1)) }
                 }))
             }
             sample.image.data = try sample.image.data * Tensor(field, shape: [1] + shape)
+        }
+    }
+
+    /// The exponents of each polynomial term of degree up to `order`, x's outermost.
+    static func biasTerms(_ dims: Int, _ order: Int) -> [[Int]] {
+        var powers: [[Int]] = [[]]
+        for _ in 0..<dims { powers = powers.flatMap { p in (0...order).map { p + [$0] } } }
+        return powers.filter { $0.reduce(0, +) <= order }
+    }
+
+    /// A bias field with each coefficient uniform in ±coefficient (TorchIO's RandomBiasField).
+    public static func biasField(coefficient: Double = 0.5, order: Int = 3, probability: Double = 1) -> Transform {
+        Transform("bias_field(coefficient: \(coefficient), order: \(order))", probability: probability) { sample, random in
+            let terms = biasTerms(sample.image.shape.count, order).count
+            let coefficients = (0..<terms).map { _ in coefficient * (2 * Double(random.nextUniform()) - 1) }
+            try biasField(coefficients: coefficients, order: order).body(&sample, &random)
         }
     }
 

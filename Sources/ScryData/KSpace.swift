@@ -52,8 +52,27 @@ enum KSpace {
 }
 
 extension Transform {
-    /// Every `spacing`-th plane of k-space along a random axis (outside the central 2% that
-    /// holds the image's contrast) damped by `intensity` (TorchIO's RandomGhosting).
+    /// Every n-th plane of the (centred) k-space along an axis damped by `intensity`, the
+    /// central plane kept, as TorchIO's Ghosting does; `ghosting(ghosts:…)` draws n, the axis and
+    /// the intensity (RandomGhosting).
+    public static func ghosting(every: Int, axis: Int, intensity: Double) -> Transform {
+        Transform("ghosting(every: \(every), axis: \(axis), intensity: \(intensity))") { sample, _ in
+            guard every >= 1, axis < sample.image.shape.count else { throw TensorError.invalidAxis(op: "ghosting", axis: axis, rank: sample.image.shape.count) }
+            let damping = Float(1 - intensity)
+            sample.image.data = try KSpace.edit(sample.image.data) { spectrum, shape in
+                let n = shape[axis], stride = shape[(axis + 1)...].reduce(1, *)
+                for i in 0..<(spectrum.count / 2) {
+                    let position = (i / stride) % n
+                    // The plane's index once the spectrum is centred (fftshift).
+                    let centred = (position + n / 2) % n
+                    if centred % every == 0 && position != 0 {
+                        spectrum[2 * i] *= damping; spectrum[2 * i + 1] *= damping
+                    }
+                }
+            }
+        }
+    }
+
     public static func ghosting(ghosts: (Int, Int) = (4, 10), intensity: (Double, Double) = (0.5, 1), axes: [Int] = [0, 1, 2],
                                 probability: Double = 1) -> Transform {
         Transform("ghosting(ghosts: [\(ghosts.0), \(ghosts.1)], intensity: [\(intensity.0), \(intensity.1)])", probability: probability) { sample, random in
@@ -61,16 +80,8 @@ extension Transform {
             guard !usable.isEmpty else { return }
             let axis = usable[Int(random.next() % UInt64(usable.count))]
             let every = ghosts.0 + Int(random.next() % UInt64(Swift.max(1, ghosts.1 - ghosts.0 + 1)))
-            let damping = Float(1 - (intensity.0 + (intensity.1 - intensity.0) * Double(random.nextUniform())))
-            sample.image.data = try KSpace.edit(sample.image.data) { spectrum, shape in
-                let n = shape[axis], stride = shape[(axis + 1)...].reduce(1, *), keep = Swift.max(1, Int(0.01 * Double(n)))
-                for i in 0..<(spectrum.count / 2) {
-                    let f = KSpace.frequency((i / stride) % n, n)
-                    if Swift.abs(f) > keep && (f % Swift.max(1, every) + every) % every == 0 {
-                        spectrum[2 * i] *= damping; spectrum[2 * i + 1] *= damping
-                    }
-                }
-            }
+            let strength = intensity.0 + (intensity.1 - intensity.0) * Double(random.nextUniform())
+            try ghosting(every: every, axis: axis, intensity: strength).body(&sample, &random)
         }
     }
 

@@ -39,6 +39,8 @@ final class TransformTests: XCTestCase {
             case "flip": transform = .flip(axes: args["axes"] as! [Int])
             case "gamma": transform = .gamma(logRange: (Foundation.log(number("gamma")), Foundation.log(number("gamma"))))
             case "blur": transform = .blur(stdRange: (number("std"), number("std")))
+            case "bias_field": transform = .biasField(coefficients: (args["coefficients"] as! [NSNumber]).map(\.doubleValue), order: args["order"] as! Int)
+            case "ghosting": transform = .ghosting(every: args["every"] as! Int, axis: args["axis"] as! Int, intensity: number("intensity"))
             default: XCTFail("unknown case \(name)"); continue
             }
             let out = try Pipeline([transform]).apply(try sample())
@@ -48,7 +50,7 @@ final class TransformTests: XCTestCase {
             XCTAssertEqual(out.label?.data.scalars(), expectedLabel.scalars(), "\(name) label")
             names.insert(name)
         }
-        XCTAssertEqual(names.count, 7)
+        XCTAssertEqual(names.count, 9)
     }
 
     func testRandomStepsFollowTheirSeedAndStatistics() throws {

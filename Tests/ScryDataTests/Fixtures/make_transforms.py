@@ -44,6 +44,10 @@ case("crop_or_pad", tio.CropOrPad((3, 8, 5)), size=[3, 8, 5])
 case("flip", tio.RandomFlip(axes=(0, 2), flip_probability=1), axes=[0, 2])
 case("gamma", tio.RandomGamma(log_gamma=(0.3, 0.3)), gamma=float(np.exp(0.3)))
 case("blur", tio.RandomBlur(std=(1.5, 1.5)), std=1.5)
+coefficients = [0.1, -0.2, 0.05, 0.3, -0.1, 0.2, 0.15, -0.05, 0.1, 0.25]
+case("bias_field", tio.BiasField(coefficients=coefficients, order=2), coefficients=coefficients, order=2)
+case("ghosting", tio.Ghosting(num_ghosts=3, axis=0, intensity=0.7, restore=0.02), every=3, axis=0, intensity=0.7)
+case("ghosting", tio.Ghosting(num_ghosts=2, axis=2, intensity=1.0, restore=0.02), every=2, axis=2, intensity=1.0)
 json.dump({"torchio": tio.__version__, "input": t(image), "label": t(label), "spacing": [1.0, 1.5, 2.0], "cases": cases},
           open("transform_reference.json", "w"), separators=(",", ":"))
 print(len(cases), "cases")
