@@ -85,23 +85,42 @@ extension Transform {
         }
     }
 
-    /// `count` spikes at random k-space positions, each `intensity` times the spectrum's
-    /// largest magnitude, which stripe the image (TorchIO's RandomSpike).
+    /// Spikes at given positions of the centred k-space (fractions 0…1 per axis), each adding
+    /// `intensity` times the spectrum's largest element (largest real part, as NumPy orders
+    /// complex numbers), as TorchIO's Spike does; `spikes(count:…)` draws them (RandomSpike).
+    public static func spikes(positions: [[Double]], intensity: Double) -> Transform {
+        Transform("spikes(positions: \(positions), intensity: \(intensity))") { sample, _ in
+            let shape = sample.image.shape
+            guard positions.allSatisfy({ $0.count == shape.count }) else {
+                throw TensorError.invalidArgument(op: "spikes", "each spike position needs \(shape.count) coordinates")
+            }
+            sample.image.data = try KSpace.edit(sample.image.data) { spectrum, shape in
+                let total = shape.reduce(1, *)
+                var peak = 0
+                for i in 1..<total where spectrum[2 * i] > spectrum[2 * peak] || (spectrum[2 * i] == spectrum[2 * peak] && spectrum[2 * i + 1] > spectrum[2 * peak + 1]) {
+                    peak = i
+                }
+                // TorchIO adds the peak's real part only (its complex value is cast to real).
+                let re = spectrum[2 * peak] * Float(intensity)
+                for position in positions {
+                    // The centred index floor(p·n), back to FFTW's layout (zero frequency first).
+                    var index = 0
+                    for axis in 0..<shape.count {
+                        let n = shape[axis], centred = Swift.min(n - 1, Int((position[axis] * Double(n)).rounded(.down)))
+                        index = index * n + ((centred - n / 2) % n + n) % n
+                    }
+                    spectrum[2 * index] += re
+                }
+            }
+        }
+    }
+
     public static func spikes(count: (Int, Int) = (1, 1), intensity: (Double, Double) = (1, 3), probability: Double = 1) -> Transform {
         Transform("spikes(count: [\(count.0), \(count.1)], intensity: [\(intensity.0), \(intensity.1)])", probability: probability) { sample, random in
             let n = count.0 + Int(random.next() % UInt64(Swift.max(1, count.1 - count.0 + 1)))
             let strength = intensity.0 + (intensity.1 - intensity.0) * Double(random.nextUniform())
-            let positions = (0..<n).map { _ in random.next() }
-            sample.image.data = try KSpace.edit(sample.image.data) { spectrum, shape in
-                let total = shape.reduce(1, *)
-                var peak: Float = 0
-                for i in 0..<total { peak = Swift.max(peak, (spectrum[2 * i] * spectrum[2 * i] + spectrum[2 * i + 1] * spectrum[2 * i + 1]).squareRoot()) }
-                for position in positions {
-                    // Away from the centre (index 0 of the unshifted spectrum).
-                    let i = 1 + Int(position % UInt64(Swift.max(1, total - 1)))
-                    spectrum[2 * i] += peak * Float(strength)
-                }
-            }
+            let positions = (0..<n).map { _ in sample.image.shape.map { _ in Double(random.nextUniform()) } }
+            try spikes(positions: positions, intensity: strength).body(&sample, &random)
         }
     }
 

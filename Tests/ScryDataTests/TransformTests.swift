@@ -41,6 +41,7 @@ final class TransformTests: XCTestCase {
             case "blur": transform = .blur(stdRange: (number("std"), number("std")))
             case "bias_field": transform = .biasField(coefficients: (args["coefficients"] as! [NSNumber]).map(\.doubleValue), order: args["order"] as! Int)
             case "ghosting": transform = .ghosting(every: args["every"] as! Int, axis: args["axis"] as! Int, intensity: number("intensity"))
+            case "spikes": transform = .spikes(positions: (args["positions"] as! [[NSNumber]]).map { $0.map(\.doubleValue) }, intensity: number("intensity"))
             default: XCTFail("unknown case \(name)"); continue
             }
             let out = try Pipeline([transform]).apply(try sample())
@@ -50,7 +51,7 @@ final class TransformTests: XCTestCase {
             XCTAssertEqual(out.label?.data.scalars(), expectedLabel.scalars(), "\(name) label")
             names.insert(name)
         }
-        XCTAssertEqual(names.count, 9)
+        XCTAssertEqual(names.count, 10)
     }
 
     func testRandomStepsFollowTheirSeedAndStatistics() throws {
