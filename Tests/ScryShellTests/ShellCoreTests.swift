@@ -66,6 +66,7 @@ final class ShellCoreTests: XCTestCase {
         XCTAssertEqual(take(), """
             name    type      shape   memory
             ──────  ────────  ──────  ──────
+            demo    dataset
             t       tensor    [4, 8]  128 B
             name    string    [4]
             helper  function
