@@ -89,28 +89,71 @@ extension Transform {
         }
     }
 
-    /// Resamples to `size` ((bi/tri)linear for the image, nearest for the label), scaling the
-    /// spacing so the physical extent stays.
+    /// Resamples along each spatial axis to `sizes`, output voxel j read at input position
+    /// 0.5·(r − 1) + j·r (voxel centres, r the ratio of new to old spacing): linearly with edge
+    /// values within half a voxel of the border and zero beyond, or from the nearest voxel, as
+    /// TorchIO's Resample does through SimpleITK.
+    static func resampled(_ data: Tensor, sizes: [Int], ratios: [Double], nearest: Bool) throws -> Tensor {
+        var values = try data.contiguous().floats(), shape = data.shape
+        for (axis, (size, r)) in zip(sizes, ratios).enumerated() where size != shape[axis + 1] || r != 1 {
+            let n = shape[axis + 1], inner = shape[(axis + 2)...].reduce(1, *), outer = shape[...axis].reduce(1, *)
+            var out = [Float](repeating: 0, count: outer * size * inner)
+            for j in 0..<size {
+                let x = 0.5 * (r - 1) + Double(j) * r
+                guard x >= -0.5 && x < Double(n) - 0.5 else { continue }
+                let (i0, i1, weight): (Int, Int, Float)
+                if nearest {
+                    let i = Swift.min(n - 1, Int((x + 0.5).rounded(.down)))
+                    (i0, i1, weight) = (i, i, 0)
+                } else {
+                    let clamped = Swift.min(Swift.max(x, 0), Double(n - 1)), low = Int(clamped.rounded(.down))
+                    (i0, i1, weight) = (low, Swift.min(low + 1, n - 1), Float(clamped - Double(low)))
+                }
+                for o in 0..<outer {
+                    for k in 0..<inner {
+                        let a = values[(o * n + i0) * inner + k], b = values[(o * n + i1) * inner + k]
+                        out[(o * size + j) * inner + k] = a + (b - a) * weight
+                    }
+                }
+            }
+            values = out
+            shape[axis + 1] = size
+        }
+        return try Tensor(values, shape: shape)
+    }
+
+    /// Resamples to `size` (linear image, nearest label), the spacing scaled so the physical
+    /// extent stays (TorchIO's Resize).
     public static func resize(_ size: [Int]) -> Transform {
         Transform("resize(\(shapeString(size)))") { sample, _ in
             let before = sample.image.shape
-            guard before.count == size.count else { throw TensorError.shapeMismatch(op: "resize", "size \(shapeString(size)) for spatial shape \(shapeString(before))") }
-            func resample(_ image: inout MedicalImage, _ mode: UpsampleMode) throws {
-                image.data = try Tensor.upsample(image.data.unsqueeze(0), size: size, mode: mode).index([.at(0)]).contiguous()
-                image.spacing = zip(image.spacing, zip(before, size)).map { $0 * Double($1.0) / Double($1.1) }
+            guard before.count == size.count, size.allSatisfy({ $0 >= 1 }) else { throw TensorError.shapeMismatch(op: "resize", "size \(shapeString(size)) for spatial shape \(shapeString(before))") }
+            let ratios = zip(before, size).map { Double($0) / Double($1) }
+            sample.image.data = try resampled(sample.image.data, sizes: size, ratios: ratios, nearest: false)
+            sample.image.spacing = zip(sample.image.spacing, ratios).map { $0 * $1 }
+            if var label = sample.label {
+                label.data = try resampled(label.data, sizes: size, ratios: ratios, nearest: true)
+                label.spacing = sample.image.spacing
+                sample.label = label
             }
-            try resample(&sample.image, .linear)
-            if var label = sample.label { try resample(&label, .nearest); sample.label = label }
         }
     }
 
-    /// Resamples to a voxel spacing (linear image, nearest label), as GaNDLF's resample.
+    /// Resamples to a voxel spacing (linear image, nearest label), ⌈size·old/new⌉ voxels per
+    /// axis, as TorchIO's Resample (GaNDLF's resample).
     public static func resample(spacing: [Double]) -> Transform {
-        Transform("resample(spacing: \(spacing))") { sample, random in
-            let size = zip(sample.image.shape, zip(sample.image.spacing, spacing)).map { Swift.max(1, Int((Double($0) * $1.0 / $1.1).rounded())) }
-            try resize(size).body(&sample, &random)
+        Transform("resample(spacing: \(spacing))") { sample, _ in
+            let before = sample.image.shape
+            guard spacing.count == before.count, spacing.allSatisfy({ $0 > 0 }) else { throw TensorError.invalidArgument(op: "resample", "\(before.count) positive spacings needed, got \(spacing)") }
+            let ratios = zip(spacing, sample.image.spacing).map { $0 / $1 }
+            let sizes = zip(before, ratios).map { n, r in n == 1 ? 1 : Int((Double(n) / r - 1e-9).rounded(.up)) }
+            sample.image.data = try resampled(sample.image.data, sizes: sizes, ratios: ratios, nearest: false)
             sample.image.spacing = spacing
-            if sample.label != nil { sample.label!.spacing = spacing }
+            if var label = sample.label {
+                label.data = try resampled(label.data, sizes: sizes, ratios: ratios, nearest: true)
+                label.spacing = spacing
+                sample.label = label
+            }
         }
     }
 

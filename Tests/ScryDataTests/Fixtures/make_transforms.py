@@ -48,6 +48,8 @@ coefficients = [0.1, -0.2, 0.05, 0.3, -0.1, 0.2, 0.15, -0.05, 0.1, 0.25]
 case("bias_field", tio.BiasField(coefficients=coefficients, order=2), coefficients=coefficients, order=2)
 case("ghosting", tio.Ghosting(num_ghosts=3, axis=0, intensity=0.7, restore=0.02), every=3, axis=0, intensity=0.7)
 case("ghosting", tio.Ghosting(num_ghosts=2, axis=2, intensity=1.0, restore=0.02), every=2, axis=2, intensity=1.0)
+case("resize", tio.Resize((9, 4, 6)), size=[9, 4, 6])
+case("resample", tio.Resample((0.5, 3.0, 1.0)), spacing=[0.5, 3.0, 1.0])
 spikes = [[0.1, 0.7, 0.4], [0.9, 0.2, 0.6]]
 case("spikes", tio.Spike(spikes_positions=np.array(spikes), intensity=0.5), positions=spikes, intensity=0.5)
 json.dump({"torchio": tio.__version__, "input": t(image), "label": t(label), "spacing": [1.0, 1.5, 2.0], "cases": cases},
