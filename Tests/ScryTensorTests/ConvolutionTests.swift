@@ -92,6 +92,32 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// Large outputs are unfolded a few lines at a time and small ones several samples at a
+    /// time: every way of chunking gives the same values and gradients as one whole GEMM.
+    func testColumnChunksAgree() throws {
+        let cases: [(x: [Int], w: [Int], stride: [Int], pad: [Int], dilation: [Int], groups: Int)] = [
+            ([3, 4, 9, 8], [6, 2, 3, 3], [1, 1], [1, 1], [1, 1], 2),
+            ([2, 2, 7, 9], [3, 2, 3, 2], [2, 3], [1, 2], [2, 1], 1),
+            ([2, 2, 5, 6, 4], [3, 2, 3, 3, 3], [1, 2, 1], [1, 1, 1], [1, 1, 2], 1),
+        ]
+        for (i, c) in cases.enumerated() {
+            let x = try sample(c.x, seed: UInt64(i + 1)), w = try sample(c.w, seed: UInt64(i + 50))
+            let g = try ConvGeometry(input: c.x, weight: c.w, stride: c.stride, padding: .explicit(c.pad), dilation: c.dilation, groups: c.groups)
+            let dy = try sample(g.outputShape, seed: UInt64(i + 70))
+            func run(_ budget: Int) throws -> [[Double]] {
+                let y = try Tensor.zeros(g.outputShape), dx = try Tensor.zeros(c.x), dw = try Tensor.zeros(c.w)
+                try g.convolve(x.floatPointer, w.floatPointer, y.floatPointer, budget: budget)
+                try g.backpropagate(dy.floatPointer, weight: w.floatPointer, input: x.floatPointer, inputGradient: dx.floatPointer,
+                                    weightGradient: dw.floatPointer, budget: budget)
+                return [y.scalars(), dx.scalars(), dw.scalars()]
+            }
+            let whole = try run(1 << 30)
+            for budget in [1, 2 * g.columnRows * g.output[2] + 1, g.columnRows * g.outputVolume * 2] {
+                for (part, expected) in zip(try run(budget), whole) { assertClose(part, expected, "case \(i) budget \(budget)") }
+            }
+        }
+    }
+
     func testErrorsNameTheShapes() throws {
         let x = try Tensor.zeros([1, 4, 8, 8])
         assertTensorError("conv", "expects 6 input channels", "[1, 4, 8, 8]") { try Tensor.conv(x, weight: Tensor.zeros([2, 3, 3, 3]), groups: 2) }

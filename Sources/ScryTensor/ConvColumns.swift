@@ -1,0 +1,115 @@
+/// A block of output positions whose unfolded columns are formed and multiplied at once:
+/// several whole samples (small outputs, so one GEMM is wide enough to run at full speed), or
+/// a range of output lines of one sample (large outputs, so the column buffer stays in cache).
+/// A line is one output row (oz, oy) of `output[2]` positions.
+struct ColumnChunk {
+    let firstSample: Int, samples: Int, lines: Range<Int>
+}
+
+extension ConvGeometry {
+    /// Column-buffer floats per chunk: large enough for efficient GEMMs, small enough to stay in
+    /// the last-level cache between unfolding and multiplying.
+    static let columnBudget = 1 << 21
+
+    var lineCount: Int { output[0] * output[1] }
+
+    /// The chunks covering every sample's output, in order.
+    func columnChunks(budget: Int) -> [ColumnChunk] {
+        let maxColumns = Swift.max(output[2], budget / Swift.max(columnRows, 1))
+        if outputVolume <= maxColumns {
+            let perChunk = maxColumns / outputVolume
+            return Swift.stride(from: 0, to: batch, by: perChunk).map {
+                ColumnChunk(firstSample: $0, samples: Swift.min(perChunk, batch - $0), lines: 0..<lineCount)
+            }
+        }
+        let linesPerChunk = Swift.max(1, maxColumns / output[2])
+        return (0..<batch).flatMap { n in
+            Swift.stride(from: 0, to: lineCount, by: linesPerChunk).map {
+                ColumnChunk(firstSample: n, samples: 1, lines: $0..<Swift.min($0 + linesPerChunk, lineCount))
+            }
+        }
+    }
+
+    func columnCount(_ chunk: ColumnChunk) -> Int { chunk.samples * chunk.lines.count * output[2] }
+
+    /// The output positions ox whose input column ox·stride − pad + kx·dilation lies inside
+    /// the input line.
+    private func validColumns(_ kx: Int) -> (start: Int, range: Range<Int>) {
+        let start = kx * dilation[2] - padBefore[2], step = stride[2]
+        // ceil((−start) / step) and ceil((IW − start) / step), clamped to the output line.
+        func firstAtLeast(_ bound: Int) -> Int { bound <= 0 ? 0 : (bound + step - 1) / step }
+        let low = Swift.min(firstAtLeast(-start), output[2]), high = Swift.min(firstAtLeast(input[2] - start), output[2])
+        return (start, low..<Swift.max(low, high))
+    }
+
+    /// Unfolds one group of a chunk's samples into columns: row (c, kz, ky, kx), column
+    /// (sample, line, ox); positions outside the input read as 0. `x` points at the group's
+    /// first channel of the chunk's first sample.
+    func im2col(_ x: UnsafePointer<Float>, _ chunk: ColumnChunk, _ columns: UnsafeMutablePointer<Float>) {
+        let (ID, IH, IW, OH, OW) = (input[0], input[1], input[2], output[1], output[2])
+        let (KH, KW) = (kernel[1], kernel[2])
+        let width = chunk.lines.count * OW, ld = chunk.samples * width, sampleStride = inChannels * inputVolume
+        parallelFor(columnRows, grain: Swift.max(1, 16384 / Swift.max(ld, 1))) { rows in
+            for row in rows {
+                let c = row / kernelVolume, k = row % kernelVolume
+                let kz = k / (KH * KW), ky = (k / KW) % KH, kx = k % KW
+                let (start, valid) = validColumns(kx)
+                let step = stride[2]
+                for s in 0..<chunk.samples {
+                    let plane = x + s * sampleStride + c * inputVolume
+                    var target = columns + row * ld + s * width
+                    for line in chunk.lines {
+                        let iz = (line / OH) * stride[0] - padBefore[0] + kz * dilation[0]
+                        let iy = (line % OH) * stride[1] - padBefore[1] + ky * dilation[1]
+                        if iz < 0 || iz >= ID || iy < 0 || iy >= IH || valid.isEmpty {
+                            target.update(repeating: 0, count: OW)
+                        } else {
+                            let source = plane + (iz * IH + iy) * IW + start
+                            target.update(repeating: 0, count: valid.lowerBound)
+                            if step == 1 {
+                                (target + valid.lowerBound).update(from: source + valid.lowerBound, count: valid.count)
+                            } else {
+                                for ox in valid { target[ox] = source[ox * step] }
+                            }
+                            (target + valid.upperBound).update(repeating: 0, count: OW - valid.upperBound)
+                        }
+                        target += OW
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of `im2col`: adds each column entry to the input position it came from.
+    func col2im(_ columns: UnsafePointer<Float>, _ chunk: ColumnChunk, _ x: UnsafeMutablePointer<Float>) {
+        let (ID, IH, IW, OH, OW) = (input[0], input[1], input[2], output[1], output[2])
+        let (KH, KW) = (kernel[1], kernel[2])
+        let width = chunk.lines.count * OW, ld = chunk.samples * width, sampleStride = inChannels * inputVolume
+        // Each (sample, channel) plane is written by one thread only.
+        parallelFor(chunk.samples * inPerGroup, grain: 1) { planes in
+            for item in planes {
+                let s = item / inPerGroup, c = item % inPerGroup
+                let plane = x + s * sampleStride + c * inputVolume
+                for k in 0..<kernelVolume {
+                    let kz = k / (KH * KW), ky = (k / KW) % KH, kx = k % KW
+                    let (start, valid) = validColumns(kx)
+                    let step = stride[2]
+                    var source = columns + (c * kernelVolume + k) * ld + s * width
+                    for line in chunk.lines {
+                        let iz = (line / OH) * stride[0] - padBefore[0] + kz * dilation[0]
+                        let iy = (line % OH) * stride[1] - padBefore[1] + ky * dilation[1]
+                        if iz >= 0 && iz < ID && iy >= 0 && iy < IH {
+                            let target = plane + (iz * IH + iy) * IW + start
+                            if step == 1 {
+                                for ox in valid { target[ox] += source[ox] }
+                            } else {
+                                for ox in valid { target[ox * step] += source[ox] }
+                            }
+                        }
+                        source += OW
+                    }
+                }
+            }
+        }
+    }
+}
