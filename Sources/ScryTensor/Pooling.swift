@@ -46,6 +46,9 @@ struct PoolGeometry {
     /// among equals the first in (z, y, x) order.
     func maxPlane(_ source: UnsafePointer<Float>, _ values: UnsafeMutablePointer<Float>, _ winners: UnsafeMutablePointer<Int64>) {
         let (ID, IH, IW) = (input[0], input[1], input[2])
+        if pad == [0, 0, 0] && kernel == stride && kernel[1] == 2 && kernel[2] == 2 && kernel[0] <= 2 {
+            return maxPlaneHalving(source, values, winners)
+        }
         var o = 0
         for oz in 0..<output[0] {
             let z0 = oz * stride[0] - pad[0], zs = Swift.max(z0, 0)..<Swift.min(z0 + kernel[0], ID)
@@ -64,6 +67,28 @@ struct PoolGeometry {
                     }
                     values[o] = bestValue; winners[o] = Int64(best)
                     o += 1
+                }
+            }
+        }
+    }
+
+    /// `maxPlane` for the usual 2×2 (or 2×2×2) windows at stride 2 without padding, the window
+    /// offsets fixed so that the inner loop is straight-line code.
+    private func maxPlaneHalving(_ source: UnsafePointer<Float>, _ values: UnsafeMutablePointer<Float>, _ winners: UnsafeMutablePointer<Int64>) {
+        let (IH, IW, OH, OW) = (input[1], input[2], output[1], output[2])
+        let offsets = kernel[0] == 2 ? [0, 1, IW, IW + 1, IH * IW, IH * IW + 1, IH * IW + IW, IH * IW + IW + 1] : [0, 1, IW, IW + 1]
+        offsets.withUnsafeBufferPointer { offsets in
+            for oz in 0..<output[0] {
+                for oy in 0..<OH {
+                    let corner = (oz * kernel[0] * IH + oy * 2) * IW, o = (oz * OH + oy) * OW
+                    for ox in 0..<OW {
+                        var best = corner + 2 * ox, bestValue = source[best]
+                        for offset in offsets.dropFirst() {
+                            let value = source[corner + 2 * ox + offset]
+                            if value > bestValue || value.isNaN { best = corner + 2 * ox + offset; bestValue = value }
+                        }
+                        values[o + ox] = bestValue; winners[o + ox] = Int64(best)
+                    }
                 }
             }
         }
