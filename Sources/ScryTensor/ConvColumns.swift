@@ -47,7 +47,7 @@ extension ConvGeometry {
     /// first channel of the chunk's first sample.
     func im2col(_ x: UnsafePointer<Float>, _ chunk: ColumnChunk, _ columns: UnsafeMutablePointer<Float>) {
         let (ID, IH, IW, OH, OW) = (input[0], input[1], input[2], output[1], output[2])
-        let (KH, KW) = (kernel[1], kernel[2])
+        let (KH, KW, SD, SH) = (kernel[1], kernel[2], stride[0], stride[1])
         let width = chunk.lines.count * OW, ld = chunk.samples * width, sampleStride = inChannels * inputVolume
         parallelFor(columnRows, grain: Swift.max(1, 16384 / Swift.max(ld, 1))) { rows in
             for row in rows {
@@ -55,12 +55,15 @@ extension ConvGeometry {
                 let kz = k / (KH * KW), ky = (k / KW) % KH, kx = k % KW
                 let (start, valid) = validColumns(kx)
                 let step = stride[2]
+                let zOffset = kz * dilation[0] - padBefore[0], yOffset = ky * dilation[1] - padBefore[1]
                 for s in 0..<chunk.samples {
                     let plane = x + s * sampleStride + c * inputVolume
                     var target = columns + row * ld + s * width
-                    for line in chunk.lines {
-                        let iz = (line / OH) * stride[0] - padBefore[0] + kz * dilation[0]
-                        let iy = (line % OH) * stride[1] - padBefore[1] + ky * dilation[1]
+                    var oz = chunk.lines.lowerBound / OH, oy = chunk.lines.lowerBound % OH
+                    for _ in chunk.lines {
+                        let iz = oz * SD + zOffset, iy = oy * SH + yOffset
+                        oy += 1
+                        if oy == OH { oy = 0; oz += 1 }
                         if iz < 0 || iz >= ID || iy < 0 || iy >= IH || valid.isEmpty {
                             target.update(repeating: 0, count: OW)
                         } else {
@@ -83,7 +86,7 @@ extension ConvGeometry {
     /// The adjoint of `im2col`: adds each column entry to the input position it came from.
     func col2im(_ columns: UnsafePointer<Float>, _ chunk: ColumnChunk, _ x: UnsafeMutablePointer<Float>) {
         let (ID, IH, IW, OH, OW) = (input[0], input[1], input[2], output[1], output[2])
-        let (KH, KW) = (kernel[1], kernel[2])
+        let (KH, KW, SD, SH) = (kernel[1], kernel[2], stride[0], stride[1])
         let width = chunk.lines.count * OW, ld = chunk.samples * width, sampleStride = inChannels * inputVolume
         // Each (sample, channel) plane is written by one thread only.
         parallelFor(chunk.samples * inPerGroup, grain: 1) { planes in
@@ -94,10 +97,13 @@ extension ConvGeometry {
                     let kz = k / (KH * KW), ky = (k / KW) % KH, kx = k % KW
                     let (start, valid) = validColumns(kx)
                     let step = stride[2]
+                    let zOffset = kz * dilation[0] - padBefore[0], yOffset = ky * dilation[1] - padBefore[1]
                     var source = columns + (c * kernelVolume + k) * ld + s * width
-                    for line in chunk.lines {
-                        let iz = (line / OH) * stride[0] - padBefore[0] + kz * dilation[0]
-                        let iy = (line % OH) * stride[1] - padBefore[1] + ky * dilation[1]
+                    var oz = chunk.lines.lowerBound / OH, oy = chunk.lines.lowerBound % OH
+                    for _ in chunk.lines {
+                        let iz = oz * SD + zOffset, iy = oy * SH + yOffset
+                        oy += 1
+                        if oy == OH { oy = 0; oz += 1 }
                         if iz >= 0 && iz < ID && iy >= 0 && iy < IH {
                             let target = plane + (iz * IH + iy) * IW + start
                             if step == 1 {

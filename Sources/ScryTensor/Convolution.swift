@@ -30,8 +30,8 @@ extension Tensor {
         }
         let x = try input.to(.float32).contiguous().detach(), w = try weight.to(.float32).contiguous().detach()
         let output = try Tensor(uninitialized: geometry.outputShape, dtype: .float32)
-        try geometry.convolve(x.floatPointer, w.floatPointer, output.floatPointer)
-        if let bias { try addChannelBias(output, bias) }
+        let b = try bias?.to(.float32).contiguous()
+        try geometry.convolve(x.floatPointer, w.floatPointer, output.floatPointer, bias: b?.floatPointer)
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
         let wantInputGradient = input.node != nil
@@ -60,9 +60,10 @@ extension Tensor {
 }
 
 extension ConvGeometry {
-    /// y = W · columns(x) for every sample: x [N, C_in, …input], y [N, C_out, …output].
+    /// y = W · columns(x) (+ bias per channel) for every sample: x [N, C_in, …input],
+    /// y [N, C_out, …output]. The bias is added chunk by chunk, while the product is in cache.
     func convolve(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                  budget: Int = ConvGeometry.columnBudget) throws {
+                  bias: UnsafePointer<Float>? = nil, budget: Int = ConvGeometry.columnBudget) throws {
         let chunks = columnChunks(budget: budget)
         let buffers = try ColumnBuffers(self, chunks)
         for chunk in chunks {
@@ -70,11 +71,20 @@ extension ConvGeometry {
             for group in 0..<groups {
                 im2col(x + (n * inChannels + group * inPerGroup) * inputVolume, chunk, buffers.columns)
                 let target = y + (n * outChannels + group * outPerGroup) * outputVolume
-                let direct = chunk.samples == 1
+                let direct = chunk.samples == 1, groupBias = bias.map { $0 + group * outPerGroup }
+                let (product, ld) = direct ? (target + chunk.lines.lowerBound * output[2], outputVolume) : (buffers.block, count)
                 gemm(false, false, outPerGroup, count, columnRows, w + group * outPerGroup * columnRows, columnRows,
-                     buffers.columns, count, direct ? target + chunk.lines.lowerBound * output[2] : buffers.block,
-                     direct ? outputVolume : count, accumulate: false)
-                if !direct { buffers.scatter(self, chunk, into: target) }
+                     buffers.columns, count, product, ld, accumulate: false)
+                if !direct {
+                    buffers.scatter(self, chunk, into: target, adding: groupBias)
+                } else if let groupBias {
+                    parallelFor(outPerGroup, grain: Swift.max(1, 32768 / Swift.max(count, 1))) { channels in
+                        for c in channels {
+                            let row = product + c * ld, value = groupBias[c]
+                            for i in 0..<count { row[i] += value }
+                        }
+                    }
+                }
             }
         }
     }
@@ -125,12 +135,19 @@ private struct ColumnBuffers {
     var block: UnsafeMutablePointer<Float> { blockStorage!.floatPointer }
 
     /// Copies the block (rows: a group's output channels; columns: samples × positions) into
-    /// [N, C, …] memory at `target` (the group's first channel of the chunk's first sample).
-    func scatter(_ g: ConvGeometry, _ chunk: ColumnChunk, into target: UnsafeMutablePointer<Float>) {
+    /// [N, C, …] memory at `target` (the group's first channel of the chunk's first sample),
+    /// adding `bias[c]` to channel c's values when given.
+    func scatter(_ g: ConvGeometry, _ chunk: ColumnChunk, into target: UnsafeMutablePointer<Float>, adding bias: UnsafePointer<Float>?) {
         let block = self.block, volume = g.outputVolume, ld = chunk.samples * volume
         for s in 0..<chunk.samples {
             for c in 0..<g.outPerGroup {
-                (target + (s * g.outChannels + c) * volume).update(from: block + c * ld + s * volume, count: volume)
+                let source = block + c * ld + s * volume, row = target + (s * g.outChannels + c) * volume
+                if let bias {
+                    let value = bias[c]
+                    for i in 0..<volume { row[i] = source[i] + value }
+                } else {
+                    row.update(from: source, count: volume)
+                }
             }
         }
     }
