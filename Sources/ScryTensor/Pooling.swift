@@ -72,23 +72,26 @@ struct PoolGeometry {
         }
     }
 
-    /// `maxPlane` for the usual 2×2 (or 2×2×2) windows at stride 2 without padding, the window
-    /// offsets fixed so that the inner loop is straight-line code.
+    /// `maxPlane` for the usual 2×2 (or 2×2×2) windows at stride 2 without padding: fixed
+    /// offsets and selects instead of branches, so the inner loop is straight-line code.
     private func maxPlaneHalving(_ source: UnsafePointer<Float>, _ values: UnsafeMutablePointer<Float>, _ winners: UnsafeMutablePointer<Int64>) {
         let (IH, IW, OH, OW) = (input[1], input[2], output[1], output[2])
-        let offsets = kernel[0] == 2 ? [0, 1, IW, IW + 1, IH * IW, IH * IW + 1, IH * IW + IW, IH * IW + IW + 1] : [0, 1, IW, IW + 1]
-        offsets.withUnsafeBufferPointer { offsets in
-            for oz in 0..<output[0] {
-                for oy in 0..<OH {
-                    let corner = (oz * kernel[0] * IH + oy * 2) * IW, o = (oz * OH + oy) * OW
-                    for ox in 0..<OW {
-                        var best = corner + 2 * ox, bestValue = source[best]
-                        for offset in offsets.dropFirst() {
-                            let value = source[corner + 2 * ox + offset]
-                            if value > bestValue || value.isNaN { best = corner + 2 * ox + offset; bestValue = value }
-                        }
-                        values[o + ox] = bestValue; winners[o + ox] = Int64(best)
+        let depth = kernel[0], slice = IH * IW
+        for oz in 0..<output[0] {
+            for oy in 0..<OH {
+                let corner = (oz * depth * IH + oy * 2) * IW, o = (oz * OH + oy) * OW
+                for ox in 0..<OW {
+                    let first = corner + 2 * ox
+                    var best = first, bestValue = source[first]
+                    @inline(__always) func consider(_ position: Int) {
+                        let value = source[position], wins = value > bestValue || value != value
+                        bestValue = wins ? value : bestValue; best = wins ? position : best
                     }
+                    consider(first + 1); consider(first + IW); consider(first + IW + 1)
+                    if depth == 2 {
+                        consider(first + slice); consider(first + slice + 1); consider(first + slice + IW); consider(first + slice + IW + 1)
+                    }
+                    values[o + ox] = bestValue; winners[o + ox] = Int64(best)
                 }
             }
         }
