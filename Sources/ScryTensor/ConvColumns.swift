@@ -10,14 +10,17 @@ extension ConvGeometry {
     /// Column-buffer floats per chunk: large enough for efficient GEMMs, small enough to stay in
     /// the last-level cache between unfolding and multiplying.
     static let columnBudget = 1 << 21
+    /// Outputs at least this wide are multiplied one sample at a time, straight into place;
+    /// narrower ones are grouped (and their block copied into place after).
+    static let directColumns = 4096
 
     var lineCount: Int { output[0] * output[1] }
 
     /// The chunks covering every sample's output, in order.
     func columnChunks(budget: Int) -> [ColumnChunk] {
         let maxColumns = Swift.max(output[2], budget / Swift.max(columnRows, 1))
-        if outputVolume <= maxColumns {
-            let perChunk = maxColumns / outputVolume
+        if outputVolume < ConvGeometry.directColumns || outputVolume <= maxColumns {
+            let perChunk = outputVolume < ConvGeometry.directColumns ? Swift.max(1, maxColumns / outputVolume) : 1
             return Swift.stride(from: 0, to: batch, by: perChunk).map {
                 ColumnChunk(firstSample: $0, samples: Swift.min(perChunk, batch - $0), lines: 0..<lineCount)
             }
@@ -49,6 +52,7 @@ extension ConvGeometry {
         let (ID, IH, IW, OH, OW) = (input[0], input[1], input[2], output[1], output[2])
         let (KH, KW, SD, SH) = (kernel[1], kernel[2], stride[0], stride[1])
         let width = chunk.lines.count * OW, ld = chunk.samples * width, sampleStride = inChannels * inputVolume
+        let preservesShape = input == output && stride == [1, 1, 1] && dilation == [1, 1, 1]
         parallelFor(columnRows, grain: Swift.max(1, 16384 / Swift.max(ld, 1))) { rows in
             for row in rows {
                 let c = row / kernelVolume, k = row % kernelVolume
@@ -59,6 +63,10 @@ extension ConvGeometry {
                 for s in 0..<chunk.samples {
                     let plane = x + s * sampleStride + c * inputVolume
                     var target = columns + row * ld + s * width
+                    if preservesShape {
+                        shiftedCopy(plane, target, chunk.lines, zOffset: zOffset, yOffset: yOffset, xOffset: start)
+                        continue
+                    }
                     var oz = chunk.lines.lowerBound / OH, oy = chunk.lines.lowerBound % OH
                     for _ in chunk.lines {
                         let iz = oz * SD + zOffset, iy = oy * SH + yOffset
@@ -80,6 +88,33 @@ extension ConvGeometry {
                     }
                 }
             }
+        }
+    }
+
+    /// One im2col row for one sample of a stride-1 convolution whose output has the input's
+    /// shape: the kernel offset moves every position by the same flat distance, so the row is one
+    /// block copy of the plane, then the positions whose source crosses a border set to 0.
+    private func shiftedCopy(_ plane: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ lines: Range<Int>,
+                             zOffset: Int, yOffset: Int, xOffset: Int) {
+        let (ID, IH, IW) = (input[0], input[1], input[2])
+        let first = lines.lowerBound * IW, count = lines.count * IW
+        let shift = (zOffset * IH + yOffset) * IW + xOffset
+        let low = Swift.min(count, Swift.max(0, -(first + shift))), high = Swift.max(low, Swift.min(count, inputVolume - first - shift))
+        target.update(repeating: 0, count: low)
+        (target + low).update(from: plane + first + shift + low, count: high - low)
+        (target + high).update(repeating: 0, count: count - high)
+        // Columns that read across the left or right edge took their neighbour line's values.
+        let badColumns = xOffset < 0 ? 0..<Swift.min(-xOffset, IW) : Swift.max(IW - xOffset, 0)..<IW
+        var line = target, z = lines.lowerBound / IH + zOffset, y = lines.lowerBound % IH + yOffset
+        for _ in lines {
+            if z < 0 || z >= ID || y < 0 || y >= IH {
+                line.update(repeating: 0, count: IW)
+            } else {
+                for ox in badColumns { line[ox] = 0 }
+            }
+            line += IW
+            y += 1
+            if y == IH + yOffset { y = yOffset; z += 1 }
         }
     }
 

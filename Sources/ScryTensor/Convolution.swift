@@ -128,19 +128,24 @@ private struct ColumnBuffers {
     init(_ g: ConvGeometry, _ chunks: [ColumnChunk]) throws {
         let widest = chunks.map { g.columnCount($0) }.max() ?? 0
         columnStorage = try Tensor(uninitialized: [g.columnRows * widest], dtype: .float32)
-        blockStorage = chunks.contains { $0.samples > 1 } ? try Tensor(uninitialized: [g.outPerGroup * widest], dtype: .float32) : nil
+        blockStorage = chunks.contains { $0.samples > 1 } ? try Tensor(uninitialized: [g.outPerGroup * widest + ColumnBuffers.skew], dtype: .float32) : nil
     }
 
     var columns: UnsafeMutablePointer<Float> { columnStorage.floatPointer }
-    var block: UnsafeMutablePointer<Float> { blockStorage!.floatPointer }
+    /// The block starts this many floats into its buffer: rows of the block and of the output
+    /// then never share their address bits below 4 KiB (whole-page strides from page-aligned
+    /// buffers would), which would make each load wait on the stores before it.
+    static let skew = 48
+    var block: UnsafeMutablePointer<Float> { blockStorage!.floatPointer + ColumnBuffers.skew }
 
     /// Copies the block (rows: a group's output channels; columns: samples × positions) into
     /// [N, C, …] memory at `target` (the group's first channel of the chunk's first sample),
     /// adding `bias[c]` to channel c's values when given.
     func scatter(_ g: ConvGeometry, _ chunk: ColumnChunk, into target: UnsafeMutablePointer<Float>, adding bias: UnsafePointer<Float>?) {
         let block = self.block, volume = g.outputVolume, ld = chunk.samples * volume
-        for s in 0..<chunk.samples {
-            for c in 0..<g.outPerGroup {
+        parallelFor(chunk.samples * g.outPerGroup, grain: Swift.max(1, 32768 / Swift.max(volume, 1))) { rows in
+            for r in rows {
+                let s = r / g.outPerGroup, c = r % g.outPerGroup
                 let source = block + c * ld + s * volume, row = target + (s * g.outChannels + c) * volume
                 if let bias {
                     let value = bias[c]
@@ -155,8 +160,9 @@ private struct ColumnBuffers {
     /// The inverse copy of `scatter`: [N, C, …] memory into the block.
     func gather(_ g: ConvGeometry, _ chunk: ColumnChunk, from source: UnsafePointer<Float>) {
         let block = self.block, volume = g.outputVolume, ld = chunk.samples * volume
-        for s in 0..<chunk.samples {
-            for c in 0..<g.outPerGroup {
+        parallelFor(chunk.samples * g.outPerGroup, grain: Swift.max(1, 32768 / Swift.max(volume, 1))) { rows in
+            for r in rows {
+                let s = r / g.outPerGroup, c = r % g.outPerGroup
                 (block + c * ld + s * volume).update(from: source + (s * g.outChannels + c) * volume, count: volume)
             }
         }

@@ -99,9 +99,12 @@ final class ConvolutionTests: XCTestCase {
             ([3, 4, 9, 8], [6, 2, 3, 3], [1, 1], [1, 1], [1, 1], 2),
             ([2, 2, 7, 9], [3, 2, 3, 2], [2, 3], [1, 2], [2, 1], 1),
             ([2, 2, 5, 6, 4], [3, 2, 3, 3, 3], [1, 2, 1], [1, 1, 1], [1, 1, 2], 1),
+            ([2, 2, 4, 5, 6], [3, 2, 3, 3, 3], [1, 1, 1], [1, 1, 1], [1, 1, 1], 1),
+            ([2, 3, 6, 7], [2, 3, 3, 5], [1, 1], [1, 2], [1, 1], 1),
         ]
         for (i, c) in cases.enumerated() {
             let x = try sample(c.x, seed: UInt64(i + 1)), w = try sample(c.w, seed: UInt64(i + 50))
+            let direct = try directConv(x, w, nil, stride: c.stride, pad: c.pad, dilation: c.dilation, groups: c.groups)
             let g = try ConvGeometry(input: c.x, weight: c.w, stride: c.stride, padding: .explicit(c.pad), dilation: c.dilation, groups: c.groups)
             let dy = try sample(g.outputShape, seed: UInt64(i + 70))
             func run(_ budget: Int) throws -> [[Double]] {
@@ -112,6 +115,7 @@ final class ConvolutionTests: XCTestCase {
                 return [y.scalars(), dx.scalars(), dw.scalars()]
             }
             let whole = try run(1 << 30)
+            assertClose(whole[0], direct, "case \(i) against the definition")
             for budget in [1, 2 * g.columnRows * g.output[2] + 1, g.columnRows * g.outputVolume * 2] {
                 for (part, expected) in zip(try run(budget), whole) { assertClose(part, expected, "case \(i) budget \(budget)") }
             }
