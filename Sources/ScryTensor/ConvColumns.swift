@@ -19,8 +19,8 @@ extension ConvGeometry {
     /// The chunks covering every sample's output, in order.
     func columnChunks(budget: Int) -> [ColumnChunk] {
         let maxColumns = Swift.max(output[2], budget / Swift.max(columnRows, 1))
-        if outputVolume < ConvGeometry.directColumns || outputVolume <= maxColumns {
-            let perChunk = outputVolume < ConvGeometry.directColumns ? Swift.max(1, maxColumns / outputVolume) : 1
+        if outputVolume <= maxColumns {
+            let perChunk = outputVolume < ConvGeometry.directColumns ? maxColumns / outputVolume : 1
             return Swift.stride(from: 0, to: batch, by: perChunk).map {
                 ColumnChunk(firstSample: $0, samples: Swift.min(perChunk, batch - $0), lines: 0..<lineCount)
             }
@@ -96,16 +96,39 @@ extension ConvGeometry {
     /// block copy of the plane, then the positions whose source crosses a border set to 0.
     private func shiftedCopy(_ plane: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ lines: Range<Int>,
                              zOffset: Int, yOffset: Int, xOffset: Int) {
+        let (shift, valid) = shiftedRange(lines, zOffset: zOffset, yOffset: yOffset, xOffset: xOffset)
+        target.update(repeating: 0, count: valid.lowerBound)
+        (target + valid.lowerBound).update(from: plane + lines.lowerBound * input[2] + shift + valid.lowerBound, count: valid.count)
+        (target + valid.upperBound).update(repeating: 0, count: lines.count * input[2] - valid.upperBound)
+        clearBorders(target, lines, zOffset: zOffset, yOffset: yOffset, xOffset: xOffset)
+    }
+
+    /// The adjoint of `shiftedCopy`, for col2im: the crossing entries of the (scratch) row are
+    /// cleared, then the row is added to the plane in one pass.
+    private func shiftedAdd(_ row: UnsafeMutablePointer<Float>, _ plane: UnsafeMutablePointer<Float>, _ lines: Range<Int>,
+                            zOffset: Int, yOffset: Int, xOffset: Int) {
+        clearBorders(row, lines, zOffset: zOffset, yOffset: yOffset, xOffset: xOffset)
+        let (shift, valid) = shiftedRange(lines, zOffset: zOffset, yOffset: yOffset, xOffset: xOffset)
+        let target = plane + lines.lowerBound * input[2] + shift
+        for i in valid { target[i] += row[i] }
+    }
+
+    /// The flat distance from an output position to its source, and the row entries whose source
+    /// lies inside the plane.
+    private func shiftedRange(_ lines: Range<Int>, zOffset: Int, yOffset: Int, xOffset: Int) -> (shift: Int, valid: Range<Int>) {
+        let first = lines.lowerBound * input[2], count = lines.count * input[2]
+        let shift = (zOffset * input[1] + yOffset) * input[2] + xOffset
+        let low = Swift.min(count, Swift.max(0, -(first + shift)))
+        return (shift, low..<Swift.max(low, Swift.min(count, inputVolume - first - shift)))
+    }
+
+    /// Zeroes the entries of a shifted row whose source lies across an edge of the input (a
+    /// whole line off the top or bottom, or columns off the left or right that a flat shift
+    /// takes from the neighbouring line).
+    private func clearBorders(_ row: UnsafeMutablePointer<Float>, _ lines: Range<Int>, zOffset: Int, yOffset: Int, xOffset: Int) {
         let (ID, IH, IW) = (input[0], input[1], input[2])
-        let first = lines.lowerBound * IW, count = lines.count * IW
-        let shift = (zOffset * IH + yOffset) * IW + xOffset
-        let low = Swift.min(count, Swift.max(0, -(first + shift))), high = Swift.max(low, Swift.min(count, inputVolume - first - shift))
-        target.update(repeating: 0, count: low)
-        (target + low).update(from: plane + first + shift + low, count: high - low)
-        (target + high).update(repeating: 0, count: count - high)
-        // Columns that read across the left or right edge took their neighbour line's values.
         let badColumns = xOffset < 0 ? 0..<Swift.min(-xOffset, IW) : Swift.max(IW - xOffset, 0)..<IW
-        var line = target, z = lines.lowerBound / IH + zOffset, y = lines.lowerBound % IH + yOffset
+        var line = row, z = lines.lowerBound / IH + zOffset, y = lines.lowerBound % IH + yOffset
         for _ in lines {
             if z < 0 || z >= ID || y < 0 || y >= IH {
                 line.update(repeating: 0, count: IW)
@@ -119,10 +142,12 @@ extension ConvGeometry {
     }
 
     /// The adjoint of `im2col`: adds each column entry to the input position it came from.
-    func col2im(_ columns: UnsafePointer<Float>, _ chunk: ColumnChunk, _ x: UnsafeMutablePointer<Float>) {
+    /// The columns are scratch, and may be overwritten.
+    func col2im(_ columns: UnsafeMutablePointer<Float>, _ chunk: ColumnChunk, _ x: UnsafeMutablePointer<Float>) {
         let (ID, IH, IW, OH, OW) = (input[0], input[1], input[2], output[1], output[2])
         let (KH, KW, SD, SH) = (kernel[1], kernel[2], stride[0], stride[1])
         let width = chunk.lines.count * OW, ld = chunk.samples * width, sampleStride = inChannels * inputVolume
+        let preservesShape = input == output && stride == [1, 1, 1] && dilation == [1, 1, 1]
         // Each (sample, channel) plane is written by one thread only.
         parallelFor(chunk.samples * inPerGroup, grain: 1) { planes in
             for item in planes {
@@ -134,6 +159,10 @@ extension ConvGeometry {
                     let step = stride[2]
                     let zOffset = kz * dilation[0] - padBefore[0], yOffset = ky * dilation[1] - padBefore[1]
                     var source = columns + (c * kernelVolume + k) * ld + s * width
+                    if preservesShape {
+                        shiftedAdd(source, plane, chunk.lines, zOffset: zOffset, yOffset: yOffset, xOffset: start)
+                        continue
+                    }
                     var oz = chunk.lines.lowerBound / OH, oy = chunk.lines.lowerBound % OH
                     for _ in chunk.lines {
                         let iz = oz * SD + zOffset, iy = oy * SH + yOffset

@@ -87,6 +87,13 @@ final class ConvolutionTests: XCTestCase {
         try checkGradients([try sample([1, 3, 5, 5], seed: 6), try sample([3, 1, 3, 3], seed: 7)]) {
             try Tensor.conv($0[0], weight: $0[1], padding: .same, groups: 3)
         }
+        // Same-shape stride-1 convolutions take the shifted-copy path for im2col and col2im.
+        try checkGradients([try sample([2, 2, 3, 4, 3], seed: 11), try sample([2, 2, 3, 3, 3], seed: 12)]) {
+            try Tensor.conv($0[0], weight: $0[1], padding: .explicit([1]))
+        }
+        try checkGradients([try sample([1, 2, 4, 6], seed: 13), try sample([2, 2, 3, 5], seed: 14)]) {
+            try Tensor.conv($0[0], weight: $0[1], padding: .explicit([1, 2]))
+        }
         try checkGradients([try sample([1, 2, 4, 4, 3], seed: 8), try sample([2, 2, 2, 3, 2], seed: 9), try sample([2], seed: 10)]) {
             try Tensor.conv($0[0], weight: $0[1], bias: $0[2], stride: [1, 2, 1], padding: .explicit([1, 1, 0]))
         }
