@@ -23,9 +23,11 @@ extension Tensor {
     static func rectifierGradient(_ dy: Tensor, _ x: Tensor, slope: Float) throws -> Tensor {
         let g = try dy.to(.float32).contiguous(), v = try x.to(.float32).contiguous()
         let result = try Tensor(uninitialized: x.shape, dtype: .float32)
-        let gp = g.floatPointer, vp = v.floatPointer, rp = result.floatPointer
-        parallelFor(result.count, grain: 1 << 15) { range in
-            for i in range { rp[i] = gp[i] * (vp[i] > 0 ? 1 : slope) }
+        withExtendedLifetime((g, v)) {
+            let gp = g.floatPointer, vp = v.floatPointer, rp = result.floatPointer
+            parallelFor(result.count, grain: 1 << 15) { range in
+                for i in range { rp[i] = gp[i] * (vp[i] > 0 ? 1 : slope) }
+            }
         }
         return result
     }

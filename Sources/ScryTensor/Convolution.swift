@@ -31,15 +31,20 @@ extension Tensor {
         let x = try input.to(.float32).contiguous().detach(), w = try weight.to(.float32).contiguous().detach()
         let output = try Tensor(uninitialized: geometry.outputShape, dtype: .float32)
         let b = try bias?.to(.float32).contiguous()
-        try geometry.convolve(x.floatPointer, w.floatPointer, output.floatPointer, bias: b?.floatPointer)
+        // Raw pointers do not keep their tensors alive: each tensor must outlive the call.
+        try withExtendedLifetime((x, w, b)) {
+            try geometry.convolve(x.floatPointer, w.floatPointer, output.floatPointer, bias: b?.floatPointer)
+        }
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
         let wantInputGradient = input.node != nil
         return record("conv", output, inputs) { g in
             let grad = try g.contiguous()
             let dx = wantInputGradient ? try zeros(x.shape) : nil, dw = try zeros(w.shape)
-            try geometry.backpropagate(grad.floatPointer, weight: w.floatPointer, input: x.floatPointer,
-                                       inputGradient: dx?.floatPointer, weightGradient: dw.floatPointer)
+            try withExtendedLifetime((grad, x, w)) {
+                try geometry.backpropagate(grad.floatPointer, weight: w.floatPointer, input: x.floatPointer,
+                                           inputGradient: dx?.floatPointer, weightGradient: dw.floatPointer)
+            }
             var result: [Tensor?] = [dx, dw]
             if bias != nil { result.append(try grad.sum(axes: [0] + Array(2..<grad.rank))) }
             return result
@@ -48,12 +53,15 @@ extension Tensor {
 
     /// Adds `bias[c]` to every element of channel c of `y` ([N, C, …], contiguous, owned).
     static func addChannelBias(_ y: Tensor, _ bias: Tensor) throws {
-        let b = try bias.to(.float32).contiguous(), bp = b.floatPointer, yp = y.floatPointer
+        let b = try bias.to(.float32).contiguous()
         let channels = y.shape[1], volume = y.count / Swift.max(y.shape[0] * channels, 1)
-        parallelFor(y.shape[0] * channels, grain: Swift.max(1, 32768 / Swift.max(volume, 1))) { planes in
-            for plane in planes {
-                let value = bp[plane % channels], row = yp + plane * volume
-                for i in 0..<volume { row[i] += value }
+        withExtendedLifetime((b, y)) {
+            let bp = b.floatPointer, yp = y.floatPointer
+            parallelFor(y.shape[0] * channels, grain: Swift.max(1, 32768 / Swift.max(volume, 1))) { planes in
+                for plane in planes {
+                    let value = bp[plane % channels], row = yp + plane * volume
+                    for i in 0..<volume { row[i] += value }
+                }
             }
         }
     }
@@ -66,6 +74,7 @@ extension ConvGeometry {
                   bias: UnsafePointer<Float>? = nil, budget: Int = ConvGeometry.columnBudget) throws {
         let chunks = columnChunks(budget: budget)
         let buffers = try ColumnBuffers(self, chunks)
+        defer { withExtendedLifetime(buffers) {} }  // the loop uses raw pointers into them
         for chunk in chunks {
             let n = chunk.firstSample, count = columnCount(chunk)
             for group in 0..<groups {
@@ -96,6 +105,7 @@ extension ConvGeometry {
                        budget: Int = ConvGeometry.columnBudget) throws {
         let chunks = columnChunks(budget: budget)
         let buffers = try ColumnBuffers(self, chunks)
+        defer { withExtendedLifetime(buffers) {} }  // the loop uses raw pointers into them
         for chunk in chunks {
             let n = chunk.firstSample, count = columnCount(chunk)
             for group in 0..<groups {

@@ -68,14 +68,18 @@ extension Tensor {
         let (mean, variance) = fixed ?? layout.statistics(x.floatPointer)
         let rstd = variance.map { 1 / ($0 + eps).squareRoot() }
         let y = try Tensor(uninitialized: x.shape, dtype: .float32)
-        layout.normalize(x.floatPointer, y.floatPointer, mean: mean, rstd: rstd, weight: w?.floatPointer, bias: b?.floatPointer)
+        withExtendedLifetime((x, w, b)) {
+            layout.normalize(x.floatPointer, y.floatPointer, mean: mean, rstd: rstd, weight: w?.floatPointer, bias: b?.floatPointer)
+        }
         let inputs = [input] + [weight, bias].compactMap { $0 }
         let wantInputGradient = input.node != nil
         let output = record(perSample ? "instance_norm" : "batch_norm", y, inputs) { g in
             let dy = try g.contiguous()
             let dx = wantInputGradient ? try Tensor(uninitialized: x.shape, dtype: .float32) : nil
-            let (dWeight, dBias) = layout.backward(dy.floatPointer, x.floatPointer, mean: mean, rstd: rstd, weight: w?.floatPointer,
-                                                   batchStatistics: fixed == nil, dx: dx?.floatPointer)
+            let (dWeight, dBias) = withExtendedLifetime((dy, x, w)) {
+                layout.backward(dy.floatPointer, x.floatPointer, mean: mean, rstd: rstd, weight: w?.floatPointer,
+                                batchStatistics: fixed == nil, dx: dx?.floatPointer)
+            }
             var result: [Tensor?] = [dx]
             if weight != nil { result.append(try Tensor(dWeight.map { Float($0) }, shape: [dWeight.count])) }
             if bias != nil { result.append(try Tensor(dBias.map { Float($0) }, shape: [dBias.count])) }

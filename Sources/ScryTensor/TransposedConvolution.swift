@@ -46,7 +46,9 @@ extension Tensor {
         }
         let x = try input.to(.float32).contiguous().detach(), w = try weight.to(.float32).contiguous().detach()
         let output = try zeros([input.shape[0], outChannels] + outSpatial)
-        try g.backpropagate(x.floatPointer, weight: w.floatPointer, input: nil, inputGradient: output.floatPointer, weightGradient: nil)
+        try withExtendedLifetime((x, w)) {
+            try g.backpropagate(x.floatPointer, weight: w.floatPointer, input: nil, inputGradient: output.floatPointer, weightGradient: nil)
+        }
         if let bias { try addChannelBias(output, bias) }
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
@@ -54,9 +56,11 @@ extension Tensor {
         return record(op, output, inputs) { grad in
             let dy = try grad.contiguous()
             let dx = wantInputGradient ? try Tensor(uninitialized: x.shape, dtype: .float32) : nil, dw = try zeros(w.shape)
-            if let dx { try g.convolve(dy.floatPointer, w.floatPointer, dx.floatPointer) }
-            try g.backpropagate(x.floatPointer, weight: w.floatPointer, input: dy.floatPointer, inputGradient: nil,
-                                weightGradient: dw.floatPointer)
+            try withExtendedLifetime((dy, x, w)) {
+                if let dx { try g.convolve(dy.floatPointer, w.floatPointer, dx.floatPointer) }
+                try g.backpropagate(x.floatPointer, weight: w.floatPointer, input: dy.floatPointer, inputGradient: nil,
+                                    weightGradient: dw.floatPointer)
+            }
             var result: [Tensor?] = [dx, dw]
             if bias != nil { result.append(try dy.sum(axes: [0] + Array(2..<dy.rank))) }
             return result

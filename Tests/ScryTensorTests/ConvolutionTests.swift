@@ -116,9 +116,11 @@ final class ConvolutionTests: XCTestCase {
             let dy = try sample(g.outputShape, seed: UInt64(i + 70))
             func run(_ budget: Int) throws -> [[Double]] {
                 let y = try Tensor.zeros(g.outputShape), dx = try Tensor.zeros(c.x), dw = try Tensor.zeros(c.w)
-                try g.convolve(x.floatPointer, w.floatPointer, y.floatPointer, budget: budget)
-                try g.backpropagate(dy.floatPointer, weight: w.floatPointer, input: x.floatPointer, inputGradient: dx.floatPointer,
-                                    weightGradient: dw.floatPointer, budget: budget)
+                try withExtendedLifetime((x, w, dy)) {
+                    try g.convolve(x.floatPointer, w.floatPointer, y.floatPointer, budget: budget)
+                    try g.backpropagate(dy.floatPointer, weight: w.floatPointer, input: x.floatPointer, inputGradient: dx.floatPointer,
+                                        weightGradient: dw.floatPointer, budget: budget)
+                }
                 return [y.scalars(), dx.scalars(), dw.scalars()]
             }
             let whole = try run(1 << 30)
