@@ -1,6 +1,10 @@
 import Foundation
 
 struct ErfOp: UnaryOp { @inline(__always) func apply(_ x: Float) -> Float { erff(x) } }
+struct LeakyReluOp: UnaryOp {
+    let slope: Float
+    @inline(__always) func apply(_ x: Float) -> Float { x > 0 ? x : x * slope }
+}
 
 extension Tensor {
     /// The error function (for the exact GELU).
@@ -10,7 +14,22 @@ extension Tensor {
 
     /// max(x, 0) + slope · min(x, 0).
     public func leakyRelu(slope: Double = 0.01) throws -> Tensor {
-        try Tensor.where(gt(0), self, self * slope)
+        let out = try unaryKernel(LeakyReluOp(slope: Float(slope)))
+        let x = detach()
+        return recordOp("leaky_relu", out, [self]) { g in [try Tensor.rectifierGradient(g, x, slope: Float(slope))] }
+    }
+
+    /// dy · (x > 0 ? 1 : slope) in one pass: the gradient of ReLU and of leaky ReLU.
+    static func rectifierGradient(_ dy: Tensor, _ x: Tensor, slope: Float) throws -> Tensor {
+        let g = try dy.to(.float32).contiguous(), v = try x.to(.float32).contiguous()
+        let result = try Tensor(uninitialized: x.shape, dtype: .float32)
+        withExtendedLifetime((g, v)) {
+            let gp = g.floatPointer, vp = v.floatPointer, rp = result.floatPointer
+            parallelFor(result.count, grain: 1 << 15) { range in
+                for i in range { rp[i] = gp[i] * (vp[i] > 0 ? 1 : slope) }
+            }
+        }
+        return result
     }
 
     /// Leaky ReLU with a learned slope per channel (axis 1), or one slope for all.

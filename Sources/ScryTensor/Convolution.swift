@@ -7,145 +7,6 @@ public enum ConvPadding: Equatable, Sendable {
     case same
 }
 
-/// The geometry of one convolution, every spatial quantity held as three axes (depth, height,
-/// width), with size 1 for the axes a 1D or 2D convolution lacks, so one kernel serves all.
-struct ConvGeometry {
-    let batch: Int, inChannels: Int, outChannels: Int, groups: Int
-    let input: [Int], kernel: [Int], output: [Int]
-    let stride: [Int], dilation: [Int], padBefore: [Int]
-    let spatialRank: Int
-
-    var inPerGroup: Int { inChannels / groups }
-    var outPerGroup: Int { outChannels / groups }
-    var kernelVolume: Int { kernel.reduce(1, *) }
-    var inputVolume: Int { input.reduce(1, *) }
-    var outputVolume: Int { output.reduce(1, *) }
-    /// Rows of the column matrix of one group: input channels × kernel positions.
-    var columnRows: Int { inPerGroup * kernelVolume }
-
-    init(input x: [Int], weight w: [Int], stride: [Int], padding: ConvPadding, dilation: [Int], groups: Int) throws {
-        let op = "conv"
-        let d = x.count - 2
-        guard (1...3).contains(d), w.count == x.count else {
-            throw TensorError.shapeMismatch(op: op, "input \(shapeString(x)) must be [N, C, …spatial] with 1 to 3 spatial axes, and weight \(shapeString(w)) [C_out, C_in/groups, …kernel] of the same rank")
-        }
-        func expand(_ values: [Int], _ name: String) throws -> [Int] {
-            if values.count == 1 { return [Int](repeating: values[0], count: d) }
-            guard values.count == d else {
-                throw TensorError.invalidArgument(op: op, "\(name) \(shapeString(values)) must have one value or \(d)")
-            }
-            return values
-        }
-        let s = try expand(stride, "stride"), dl = try expand(dilation, "dilation")
-        guard s.allSatisfy({ $0 >= 1 }), dl.allSatisfy({ $0 >= 1 }) else {
-            throw TensorError.invalidArgument(op: op, "stride \(shapeString(s)) and dilation \(shapeString(dl)) must be positive")
-        }
-        guard groups >= 1, x[1] % groups == 0, w[0] % groups == 0 else {
-            throw TensorError.invalidArgument(op: op, "groups (\(groups)) must divide the input channels (\(x[1])) and the output channels (\(w[0]))")
-        }
-        guard w[1] * groups == x[1] else {
-            throw TensorError.shapeMismatch(op: op, "weight \(shapeString(w)) expects \(w[1] * groups) input channels, input \(shapeString(x)) has \(x[1])")
-        }
-        let spatial = Array(x[2...]), kernel = Array(w[2...])
-        var before = [Int](), after = [Int]()
-        switch padding {
-        case .explicit(let values):
-            let p = try expand(values, "padding")
-            guard p.allSatisfy({ $0 >= 0 }) else { throw TensorError.invalidArgument(op: op, "padding \(shapeString(p)) must be non-negative") }
-            before = p; after = p
-        case .same:
-            guard s.allSatisfy({ $0 == 1 }) else {
-                throw TensorError.invalidArgument(op: op, "padding \"same\" needs stride 1, got \(shapeString(s))")
-            }
-            for i in 0..<d {
-                let total = dl[i] * (kernel[i] - 1)
-                before.append(total / 2); after.append(total - total / 2)
-            }
-        }
-        var out = [Int]()
-        for i in 0..<d {
-            let reach = dl[i] * (kernel[i] - 1) + 1
-            let padded = spatial[i] + before[i] + after[i]
-            guard kernel[i] >= 1, padded >= reach else {
-                throw TensorError.shapeMismatch(op: op, "kernel \(shapeString(kernel)) (dilation \(shapeString(dl))) does not fit input \(shapeString(spatial)) padded by \(shapeString(before))")
-            }
-            out.append((padded - reach) / s[i] + 1)
-        }
-        let lead = [Int](repeating: 1, count: 3 - d), zero = [Int](repeating: 0, count: 3 - d)
-        batch = x[0]; inChannels = x[1]; outChannels = w[0]; self.groups = groups
-        input = lead + spatial; self.kernel = lead + kernel; output = lead + out
-        self.stride = lead + s; self.dilation = lead + dl; padBefore = zero + before
-        spatialRank = d
-    }
-
-    var outputShape: [Int] { [batch, outChannels] + Array(output.suffix(spatialRank)) }
-
-    /// Unfolds one sample's group into columns: row (c, kz, ky, kx), column (oz, oy, ox);
-    /// positions outside the input read as 0.
-    func im2col(_ x: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float>) {
-        let (ID, IH, IW) = (input[0], input[1], input[2])
-        let (OD, OH, OW) = (output[0], output[1], output[2])
-        let (KD, KH, KW) = (kernel[0], kernel[1], kernel[2])
-        parallelFor(columnRows, grain: Swift.max(1, 4096 / Swift.max(outputVolume, 1))) { rows in
-            for row in rows {
-                let c = row / kernelVolume, k = row % kernelVolume
-                let kz = k / (KH * KW), ky = (k / KW) % KH, kx = k % KW
-                let plane = x + c * inputVolume
-                var target = columns + row * outputVolume
-                for oz in 0..<OD {
-                    let iz = oz * stride[0] - padBefore[0] + kz * dilation[0]
-                    for oy in 0..<OH {
-                        let iy = oy * stride[1] - padBefore[1] + ky * dilation[1]
-                        if iz < 0 || iz >= ID || iy < 0 || iy >= IH {
-                            target.update(repeating: 0, count: OW)
-                        } else {
-                            let line = plane + (iz * IH + iy) * IW
-                            let start = kx * dilation[2] - padBefore[2], step = stride[2]
-                            for ox in 0..<OW {
-                                let ix = start + ox * step
-                                target[ox] = ix >= 0 && ix < IW ? line[ix] : 0
-                            }
-                        }
-                        target += OW
-                    }
-                }
-            }
-        }
-    }
-
-    /// The adjoint of `im2col`: adds each column entry back to the input position it came from.
-    func col2im(_ columns: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
-        let (ID, IH, IW) = (input[0], input[1], input[2])
-        let (OD, OH, OW) = (output[0], output[1], output[2])
-        let (KH, KW) = (kernel[1], kernel[2])
-        // Channels are independent: split them among threads so no two write the same plane.
-        parallelFor(inPerGroup, grain: 1) { channels in
-            for c in channels {
-                let plane = x + c * inputVolume
-                for k in 0..<kernelVolume {
-                    let kz = k / (KH * KW), ky = (k / KW) % KH, kx = k % KW
-                    var source = columns + (c * kernelVolume + k) * outputVolume
-                    for oz in 0..<OD {
-                        let iz = oz * stride[0] - padBefore[0] + kz * dilation[0]
-                        for oy in 0..<OH {
-                            let iy = oy * stride[1] - padBefore[1] + ky * dilation[1]
-                            if iz >= 0 && iz < ID && iy >= 0 && iy < IH {
-                                let line = plane + (iz * IH + iy) * IW
-                                let start = kx * dilation[2] - padBefore[2], step = stride[2]
-                                for ox in 0..<OW {
-                                    let ix = start + ox * step
-                                    if ix >= 0 && ix < IW { line[ix] += source[ox] }
-                                }
-                            }
-                            source += OW
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// C = op(A) · op(B) (+ C when `accumulate`), row-major, through OpenBLAS.
 @inline(__always)
 func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
@@ -168,58 +29,153 @@ extension Tensor {
             throw TensorError.shapeMismatch(op: "conv", "bias \(shapeString(bias.shape)) must be [\(geometry.outChannels)]")
         }
         let x = try input.to(.float32).contiguous().detach(), w = try weight.to(.float32).contiguous().detach()
-        let b = try bias?.to(.float32).contiguous().detach()
         let output = try Tensor(uninitialized: geometry.outputShape, dtype: .float32)
-        try convForward(geometry, x, w, b, output)
+        let b = try bias?.to(.float32).contiguous()
+        // Raw pointers do not keep their tensors alive: each tensor must outlive the call.
+        try withExtendedLifetime((x, w, b)) {
+            try geometry.convolve(x.floatPointer, w.floatPointer, output.floatPointer, bias: b?.floatPointer)
+        }
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
+        let wantInputGradient = input.node != nil
         return record("conv", output, inputs) { g in
             let grad = try g.contiguous()
-            return try convBackward(geometry, x, w, grad, wantBias: bias != nil)
+            let dx = wantInputGradient ? try zeros(x.shape) : nil, dw = try zeros(w.shape)
+            try withExtendedLifetime((grad, x, w)) {
+                try geometry.backpropagate(grad.floatPointer, weight: w.floatPointer, input: x.floatPointer,
+                                           inputGradient: dx?.floatPointer, weightGradient: dw.floatPointer)
+            }
+            var result: [Tensor?] = [dx, dw]
+            if bias != nil { result.append(try grad.sum(axes: [0] + Array(2..<grad.rank))) }
+            return result
         }
     }
 
-    private static func convForward(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ b: Tensor?, _ out: Tensor) throws {
-        let columns = try Tensor(uninitialized: [g.columnRows * g.outputVolume], dtype: .float32)
-        let xp = x.floatPointer, wp = w.floatPointer, op = out.floatPointer, cp = columns.floatPointer
-        for n in 0..<g.batch {
-            for group in 0..<g.groups {
-                g.im2col(xp + (n * g.inChannels + group * g.inPerGroup) * g.inputVolume, cp)
-                gemm(false, false, g.outPerGroup, g.outputVolume, g.columnRows,
-                     wp + group * g.outPerGroup * g.columnRows, g.columnRows, cp, g.outputVolume,
-                     op + (n * g.outChannels + group * g.outPerGroup) * g.outputVolume, g.outputVolume, accumulate: false)
+    /// Adds `bias[c]` to every element of channel c of `y` ([N, C, …], contiguous, owned).
+    static func addChannelBias(_ y: Tensor, _ bias: Tensor) throws {
+        let b = try bias.to(.float32).contiguous()
+        let channels = y.shape[1], volume = y.count / Swift.max(y.shape[0] * channels, 1)
+        withExtendedLifetime((b, y)) {
+            let bp = b.floatPointer, yp = y.floatPointer
+            parallelFor(y.shape[0] * channels, grain: Swift.max(1, 32768 / Swift.max(volume, 1))) { planes in
+                for plane in planes {
+                    let value = bp[plane % channels], row = yp + plane * volume
+                    for i in 0..<volume { row[i] += value }
+                }
             }
-            if let b {
-                for c in 0..<g.outChannels {
-                    let value = b.floatPointer[c], row = op + (n * g.outChannels + c) * g.outputVolume
-                    for i in 0..<g.outputVolume { row[i] += value }
+        }
+    }
+}
+
+extension ConvGeometry {
+    /// y = W · columns(x) (+ bias per channel) for every sample: x [N, C_in, …input],
+    /// y [N, C_out, …output]. The bias is added chunk by chunk, while the product is in cache.
+    func convolve(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                  bias: UnsafePointer<Float>? = nil, budget: Int = ConvGeometry.columnBudget) throws {
+        let chunks = columnChunks(budget: budget)
+        let buffers = try ColumnBuffers(self, chunks)
+        defer { withExtendedLifetime(buffers) {} }  // the loop uses raw pointers into them
+        for chunk in chunks {
+            let n = chunk.firstSample, count = columnCount(chunk)
+            for group in 0..<groups {
+                im2col(x + (n * inChannels + group * inPerGroup) * inputVolume, chunk, buffers.columns)
+                let target = y + (n * outChannels + group * outPerGroup) * outputVolume
+                let direct = chunk.samples == 1, groupBias = bias.map { $0 + group * outPerGroup }
+                let (product, ld) = direct ? (target + chunk.lines.lowerBound * output[2], outputVolume) : (buffers.block, count)
+                gemm(false, false, outPerGroup, count, columnRows, w + group * outPerGroup * columnRows, columnRows,
+                     buffers.columns, count, product, ld, accumulate: false)
+                if !direct {
+                    buffers.scatter(self, chunk, into: target, adding: groupBias)
+                } else if let groupBias {
+                    parallelFor(outPerGroup, grain: Swift.max(1, 32768 / Swift.max(count, 1))) { channels in
+                        for c in channels {
+                            let row = product + c * ld, value = groupBias[c]
+                            for i in 0..<count { row[i] += value }
+                        }
+                    }
                 }
             }
         }
     }
 
-    private static func convBackward(_ g: ConvGeometry, _ x: Tensor, _ w: Tensor, _ grad: Tensor, wantBias: Bool) throws -> [Tensor?] {
-        let dx = try zeros(x.shape), dw = try zeros(w.shape)
-        let columns = try Tensor(uninitialized: [g.columnRows * g.outputVolume], dtype: .float32)
-        let xp = x.floatPointer, wp = w.floatPointer, gp = grad.floatPointer, cp = columns.floatPointer
-        for n in 0..<g.batch {
-            for group in 0..<g.groups {
-                let gradBlock = gp + (n * g.outChannels + group * g.outPerGroup) * g.outputVolume
-                // dW += dY · colsᵀ
-                g.im2col(xp + (n * g.inChannels + group * g.inPerGroup) * g.inputVolume, cp)
-                gemm(false, true, g.outPerGroup, g.columnRows, g.outputVolume, gradBlock, g.outputVolume, cp, g.outputVolume,
-                     dw.floatPointer + group * g.outPerGroup * g.columnRows, g.columnRows, accumulate: true)
-                // dcols = Wᵀ · dY, folded back onto the input.
-                gemm(true, false, g.columnRows, g.outputVolume, g.outPerGroup, wp + group * g.outPerGroup * g.columnRows,
-                     g.columnRows, gradBlock, g.outputVolume, cp, g.outputVolume, accumulate: false)
-                g.col2im(cp, dx.floatPointer + (n * g.inChannels + group * g.inPerGroup) * g.inputVolume)
+    /// Given dy [N, C_out, …output]: adds dx += columns⁻¹(Wᵀ · dy) when `inputGradient` is set,
+    /// and dW += dy · columns(x)ᵀ when `weightGradient` is (which then needs `input`).
+    func backpropagate(_ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, input x: UnsafePointer<Float>?,
+                       inputGradient dx: UnsafeMutablePointer<Float>?, weightGradient dw: UnsafeMutablePointer<Float>?,
+                       budget: Int = ConvGeometry.columnBudget) throws {
+        let chunks = columnChunks(budget: budget)
+        let buffers = try ColumnBuffers(self, chunks)
+        defer { withExtendedLifetime(buffers) {} }  // the loop uses raw pointers into them
+        for chunk in chunks {
+            let n = chunk.firstSample, count = columnCount(chunk)
+            for group in 0..<groups {
+                let gradient = dy + (n * outChannels + group * outPerGroup) * outputVolume
+                let direct = chunk.samples == 1
+                if !direct { buffers.gather(self, chunk, from: gradient) }
+                let block = direct ? gradient + chunk.lines.lowerBound * output[2] : UnsafePointer(buffers.block)
+                let ld = direct ? outputVolume : count
+                let inputOffset = (n * inChannels + group * inPerGroup) * inputVolume
+                if let dw, let x {
+                    im2col(x + inputOffset, chunk, buffers.columns)
+                    gemm(false, true, outPerGroup, columnRows, count, block, ld, buffers.columns, count,
+                         dw + group * outPerGroup * columnRows, columnRows, accumulate: true)
+                }
+                if let dx {
+                    gemm(true, false, columnRows, count, outPerGroup, w + group * outPerGroup * columnRows, columnRows,
+                         block, ld, buffers.columns, count, accumulate: false)
+                    col2im(buffers.columns, chunk, dx + inputOffset)
+                }
             }
         }
-        var result: [Tensor?] = [dx, dw]
-        if wantBias {
-            let spatial = Array(2..<grad.rank)
-            result.append(try grad.sum(axes: [0] + spatial))
-        }
-        return result
     }
 }
+
+/// Scratch for one convolution: the column matrix of a chunk, and a chunk's output block when
+/// the chunk spans several samples (whose rows are not contiguous in [N, C, …] memory).
+private struct ColumnBuffers {
+    let columnStorage: Tensor, blockStorage: Tensor?
+
+    init(_ g: ConvGeometry, _ chunks: [ColumnChunk]) throws {
+        let widest = chunks.map { g.columnCount($0) }.max() ?? 0
+        columnStorage = try Tensor(uninitialized: [g.columnRows * widest], dtype: .float32)
+        blockStorage = chunks.contains { $0.samples > 1 } ? try Tensor(uninitialized: [g.outPerGroup * widest + ColumnBuffers.skew], dtype: .float32) : nil
+    }
+
+    var columns: UnsafeMutablePointer<Float> { columnStorage.floatPointer }
+    /// The block starts this many floats into its buffer: rows of the block and of the output
+    /// then never share their address bits below 4 KiB (whole-page strides from page-aligned
+    /// buffers would), which would make each load wait on the stores before it.
+    static let skew = 48
+    var block: UnsafeMutablePointer<Float> { blockStorage!.floatPointer + ColumnBuffers.skew }
+
+    /// Copies the block (rows: a group's output channels; columns: samples × positions) into
+    /// [N, C, …] memory at `target` (the group's first channel of the chunk's first sample),
+    /// adding `bias[c]` to channel c's values when given.
+    func scatter(_ g: ConvGeometry, _ chunk: ColumnChunk, into target: UnsafeMutablePointer<Float>, adding bias: UnsafePointer<Float>?) {
+        let block = self.block, volume = g.outputVolume, ld = chunk.samples * volume
+        parallelFor(chunk.samples * g.outPerGroup, grain: Swift.max(1, 32768 / Swift.max(volume, 1))) { rows in
+            for r in rows {
+                let s = r / g.outPerGroup, c = r % g.outPerGroup
+                let source = block + c * ld + s * volume, row = target + (s * g.outChannels + c) * volume
+                if let bias {
+                    let value = bias[c]
+                    for i in 0..<volume { row[i] = source[i] + value }
+                } else {
+                    row.update(from: source, count: volume)
+                }
+            }
+        }
+    }
+
+    /// The inverse copy of `scatter`: [N, C, …] memory into the block.
+    func gather(_ g: ConvGeometry, _ chunk: ColumnChunk, from source: UnsafePointer<Float>) {
+        let block = self.block, volume = g.outputVolume, ld = chunk.samples * volume
+        parallelFor(chunk.samples * g.outPerGroup, grain: Swift.max(1, 32768 / Swift.max(volume, 1))) { rows in
+            for r in rows {
+                let s = r / g.outPerGroup, c = r % g.outPerGroup
+                (block + c * ld + s * volume).update(from: source + (s * g.outChannels + c) * volume, count: volume)
+            }
+        }
+    }
+}
+

@@ -25,36 +25,74 @@ extension Tensor {
                                  training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) throws -> (output: Tensor, runningMean: Tensor?, runningVar: Tensor?) {
         try x.checkChannels(weight, "weight", "batch_norm"); try x.checkChannels(bias, "bias", "batch_norm")
         try x.checkChannels(runningMean, "running mean", "batch_norm"); try x.checkChannels(runningVar, "running var", "batch_norm")
-        let axes = [0] + Array(2..<x.rank)
-        let statsShape = x.shape.indices.map { $0 == 1 ? x.shape[1] : 1 }
+        guard x.rank >= 2 else { throw TensorError.shapeMismatch(op: "batch_norm", "input \(shapeString(x.shape)) must be [N, C, …]") }
         if !training {
             guard let runningMean, let runningVar else {
                 throw TensorError.invalidArgument(op: "batch_norm", "eval mode needs running statistics")
             }
-            var y = try (x - runningMean.reshape(statsShape)) * (runningVar.reshape(statsShape) + eps).rsqrt()
-            if let weight { y = try y * weight.reshape(statsShape) }
-            if let bias { y = try y + bias.reshape(statsShape) }
+            if runningMean.node != nil || runningVar.node != nil {
+                // Only the composed form carries gradients to the statistics themselves.
+                let statsShape = x.shape.indices.map { $0 == 1 ? x.shape[1] : 1 }
+                var y = try (x - runningMean.reshape(statsShape)) * (runningVar.reshape(statsShape) + eps).rsqrt()
+                if let weight { y = try y * weight.reshape(statsShape) }
+                if let bias { y = try y + bias.reshape(statsShape) }
+                return (y, runningMean, runningVar)
+            }
+            let y = try channelNorm(x, perSample: false, weight: weight, bias: bias, eps: eps,
+                                    fixed: (runningMean.scalars(), runningVar.scalars())).output
             return (y, runningMean, runningVar)
         }
-        let count = axes.map { x.shape[$0] }.reduce(1, *)
+        let count = x.shape.enumerated().filter { $0.offset != 1 }.map(\.element).reduce(1, *)
         guard count > 1 else {
             throw TensorError.invalidArgument(op: "batch_norm", "training needs more than one value per channel, got input \(shapeString(x.shape))")
         }
-        let y = try x.normalized(over: axes, eps: eps, weight: weight, bias: bias)
+        let (y, mean, variance) = try channelNorm(x, perSample: false, weight: weight, bias: bias, eps: eps, fixed: nil)
         var newMean = runningMean, newVar = runningVar
         try withNoGrad {
-            let mean = try x.mean(axes: axes).detach(), variance = try x.detach().variance(axes: axes, correction: 1)
-            if let runningMean { newMean = try runningMean * (1 - momentum) + mean * momentum }
-            if let runningVar { newVar = try runningVar * (1 - momentum) + variance * momentum }
+            let batchMean = try Tensor(mean.map { Float($0) }, shape: [mean.count])
+            let unbiased = try Tensor(variance.map { Float($0 * Double(count) / Double(count - 1)) }, shape: [variance.count])
+            if let runningMean { newMean = try runningMean * (1 - momentum) + batchMean * momentum }
+            if let runningVar { newVar = try runningVar * (1 - momentum) + unbiased * momentum }
         }
         return (y, newMean, newVar)
+    }
+
+    /// Batch (statistics per channel) or instance (per sample and channel) normalisation of
+    /// [N, C, …] in one fused op, with the batch's statistics or `fixed` ones (mean, variance per
+    /// channel); returns the statistics used, the variance biased.
+    private static func channelNorm(_ input: Tensor, perSample: Bool, weight: Tensor?, bias: Tensor?, eps: Double,
+                                    fixed: (mean: [Double], variance: [Double])?) throws -> (output: Tensor, mean: [Double], variance: [Double]) {
+        let x = try input.to(.float32).contiguous().detach()
+        let w = try weight?.to(.float32).contiguous().detach(), b = try bias?.to(.float32).contiguous().detach()
+        let layout = ChannelNorm(x.shape, perSample: perSample)
+        let (mean, variance) = fixed ?? layout.statistics(x.floatPointer)
+        let rstd = variance.map { 1 / ($0 + eps).squareRoot() }
+        let y = try Tensor(uninitialized: x.shape, dtype: .float32)
+        withExtendedLifetime((x, w, b)) {
+            layout.normalize(x.floatPointer, y.floatPointer, mean: mean, rstd: rstd, weight: w?.floatPointer, bias: b?.floatPointer)
+        }
+        let inputs = [input] + [weight, bias].compactMap { $0 }
+        let wantInputGradient = input.node != nil
+        let output = record(perSample ? "instance_norm" : "batch_norm", y, inputs) { g in
+            let dy = try g.contiguous()
+            let dx = wantInputGradient ? try Tensor(uninitialized: x.shape, dtype: .float32) : nil
+            let (dWeight, dBias) = withExtendedLifetime((dy, x, w)) {
+                layout.backward(dy.floatPointer, x.floatPointer, mean: mean, rstd: rstd, weight: w?.floatPointer,
+                                batchStatistics: fixed == nil, dx: dx?.floatPointer)
+            }
+            var result: [Tensor?] = [dx]
+            if weight != nil { result.append(try Tensor(dWeight.map { Float($0) }, shape: [dWeight.count])) }
+            if bias != nil { result.append(try Tensor(dBias.map { Float($0) }, shape: [dBias.count])) }
+            return result
+        }
+        return (output, mean, variance)
     }
 
     /// Instance normalisation: each sample's each channel over its spatial axes.
     public static func instanceNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor {
         try x.checkChannels(weight, "weight", "instance_norm"); try x.checkChannels(bias, "bias", "instance_norm")
         guard x.rank >= 3 else { throw TensorError.shapeMismatch(op: "instance_norm", "input \(shapeString(x.shape)) needs spatial axes") }
-        return try x.normalized(over: Array(2..<x.rank), eps: eps, weight: weight, bias: bias)
+        return try channelNorm(x, perSample: true, weight: weight, bias: bias, eps: eps, fixed: nil).output
     }
 
     /// Group normalisation: channels split into `groups`, each normalised with its spatial axes.

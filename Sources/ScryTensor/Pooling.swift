@@ -42,6 +42,61 @@ struct PoolGeometry {
     var outputVolume: Int { output.reduce(1, *) }
     var outputShape: [Int] { leading + Array(output.suffix(spatialRank)) }
 
+    /// The maximum of each window of one plane and its flat input position; a NaN wins, and
+    /// among equals the first in (z, y, x) order.
+    func maxPlane(_ source: UnsafePointer<Float>, _ values: UnsafeMutablePointer<Float>, _ winners: UnsafeMutablePointer<Int64>) {
+        let (ID, IH, IW) = (input[0], input[1], input[2])
+        if pad == [0, 0, 0] && kernel == stride && kernel[1] == 2 && kernel[2] == 2 && kernel[0] <= 2 {
+            return maxPlaneHalving(source, values, winners)
+        }
+        var o = 0
+        for oz in 0..<output[0] {
+            let z0 = oz * stride[0] - pad[0], zs = Swift.max(z0, 0)..<Swift.min(z0 + kernel[0], ID)
+            for oy in 0..<output[1] {
+                let y0 = oy * stride[1] - pad[1], ys = Swift.max(y0, 0)..<Swift.min(y0 + kernel[1], IH)
+                for ox in 0..<output[2] {
+                    let x0 = ox * stride[2] - pad[2], xs = Swift.max(x0, 0)..<Swift.min(x0 + kernel[2], IW)
+                    var best = (zs.lowerBound * IH + ys.lowerBound) * IW + xs.lowerBound, bestValue = source[best]
+                    for z in zs {
+                        for y in ys {
+                            let row = (z * IH + y) * IW
+                            for x in xs where source[row + x] > bestValue || source[row + x].isNaN {
+                                best = row + x; bestValue = source[best]
+                            }
+                        }
+                    }
+                    values[o] = bestValue; winners[o] = Int64(best)
+                    o += 1
+                }
+            }
+        }
+    }
+
+    /// `maxPlane` for the usual 2×2 (or 2×2×2) windows at stride 2 without padding: fixed
+    /// offsets and selects instead of branches, so the inner loop is straight-line code.
+    private func maxPlaneHalving(_ source: UnsafePointer<Float>, _ values: UnsafeMutablePointer<Float>, _ winners: UnsafeMutablePointer<Int64>) {
+        let (IH, IW, OH, OW) = (input[1], input[2], output[1], output[2])
+        let depth = kernel[0], slice = IH * IW
+        for oz in 0..<output[0] {
+            for oy in 0..<OH {
+                let corner = (oz * depth * IH + oy * 2) * IW, o = (oz * OH + oy) * OW
+                for ox in 0..<OW {
+                    let first = corner + 2 * ox
+                    var best = first, bestValue = source[first]
+                    @inline(__always) func consider(_ position: Int) {
+                        let value = source[position], wins = value > bestValue || value != value
+                        bestValue = wins ? value : bestValue; best = wins ? position : best
+                    }
+                    consider(first + 1); consider(first + IW); consider(first + IW + 1)
+                    if depth == 2 {
+                        consider(first + slice); consider(first + slice + 1); consider(first + slice + IW); consider(first + slice + IW + 1)
+                    }
+                    values[o + ox] = bestValue; winners[o + ox] = Int64(best)
+                }
+            }
+        }
+    }
+
     /// Calls `body(outputIndex, window)` for each output position of one plane, with the
     /// flat input positions its window covers (padding positions left out).
     func forEachWindow(_ body: (Int, [Int]) -> Void) {
@@ -82,16 +137,10 @@ extension Tensor {
         let x = try input.to(.float32).contiguous().detach()
         let values = try Tensor(uninitialized: g.outputShape, dtype: .float32)
         let indices = try Tensor(uninitialized: g.outputShape, dtype: .int64)
-        let xp = x.floatPointer, vp = values.floatPointer, ip = indices.int64Pointer
-        parallelFor(g.planes, grain: Swift.max(1, 8192 / Swift.max(g.inputVolume, 1))) { planes in
-            for plane in planes {
-                let source = xp + plane * g.inputVolume
-                g.forEachWindow { o, window in
-                    var best = window[0]
-                    for position in window.dropFirst() where source[position] > source[best] || source[position].isNaN { best = position }
-                    vp[plane * g.outputVolume + o] = source[best]
-                    ip[plane * g.outputVolume + o] = Int64(best)
-                }
+        withExtendedLifetime(x) {
+            let xp = x.floatPointer, vp = values.floatPointer, ip = indices.int64Pointer
+            parallelFor(g.planes, grain: Swift.max(1, 8192 / Swift.max(g.inputVolume, 1))) { planes in
+                for plane in planes { g.maxPlane(xp + plane * g.inputVolume, vp + plane * g.outputVolume, ip + plane * g.outputVolume) }
             }
         }
         let inputShape = input.shape
@@ -100,9 +149,10 @@ extension Tensor {
             // The pointers borrow from `dense`, which must outlive the loop.
             withExtendedLifetime(dense) {
                 let gp = dense.floatPointer, dp = dx.floatPointer, ip = indices.int64Pointer
-                for plane in 0..<g.planes {
-                    for o in 0..<g.outputVolume {
-                        dp[plane * g.inputVolume + Int(ip[plane * g.outputVolume + o])] += gp[plane * g.outputVolume + o]
+                parallelFor(g.planes, grain: Swift.max(1, 8192 / Swift.max(g.inputVolume, 1))) { planes in
+                    for plane in planes {
+                        let source = gp + plane * g.outputVolume, winners = ip + plane * g.outputVolume, target = dp + plane * g.inputVolume
+                        for o in 0..<g.outputVolume { target[Int(winners[o])] += source[o] }
                     }
                 }
             }

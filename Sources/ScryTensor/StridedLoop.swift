@@ -27,6 +27,12 @@ struct StridedLoop {
         }
         if shape.contains(0) { dims = [(0, strides.map { _ in 0 })] }
         if dims.isEmpty { dims = [(1, strides.map { _ in 0 })] }
+        // One long row (same-shape contiguous operands) becomes equal rows, so threads can share it.
+        if dims.count == 1, dims[0].size >= 1 << 16,
+           let rowLength = stride(from: 1 << 14, through: 1 << 11, by: -1).first(where: { dims[0].size % $0 == 0 }) {
+            let (size, rowStrides) = dims[0]
+            dims = [(size / rowLength, rowStrides.map { $0 * rowLength }), (rowLength, rowStrides)]
+        }
         inner = dims[dims.count - 1].size
         innerStrides = dims[dims.count - 1].strides
         outerShape = dims.dropLast().map(\.size)

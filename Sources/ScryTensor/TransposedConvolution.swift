@@ -46,43 +46,20 @@ extension Tensor {
         }
         let x = try input.to(.float32).contiguous().detach(), w = try weight.to(.float32).contiguous().detach()
         let output = try zeros([input.shape[0], outChannels] + outSpatial)
-        let columns = try Tensor(uninitialized: [g.columnRows * g.outputVolume], dtype: .float32)
-        let xp = x.floatPointer, wp = w.floatPointer, cp = columns.floatPointer, yp = output.floatPointer
-        for n in 0..<g.batch {
-            for group in 0..<groups {
-                // columns = W_gᵀ · x_g, folded onto the output.
-                gemm(true, false, g.columnRows, g.outputVolume, g.outPerGroup, wp + group * g.outPerGroup * g.columnRows, g.columnRows,
-                     xp + (n * g.outChannels + group * g.outPerGroup) * g.outputVolume, g.outputVolume, cp, g.outputVolume, accumulate: false)
-                g.col2im(cp, yp + (n * g.inChannels + group * g.inPerGroup) * g.inputVolume)
-            }
+        try withExtendedLifetime((x, w)) {
+            try g.backpropagate(x.floatPointer, weight: w.floatPointer, input: nil, inputGradient: output.floatPointer, weightGradient: nil)
         }
-        if let bias {
-            let b = try bias.to(.float32).contiguous()
-            for n in 0..<g.batch {
-                for c in 0..<outChannels {
-                    let row = yp + (n * outChannels + c) * g.inputVolume, value = b.floatPointer[c]
-                    for i in 0..<g.inputVolume { row[i] += value }
-                }
-            }
-        }
+        if let bias { try addChannelBias(output, bias) }
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
+        let wantInputGradient = input.node != nil
         return record(op, output, inputs) { grad in
             let dy = try grad.contiguous()
-            let dx = try zeros(x.shape), dw = try zeros(w.shape)
-            let cols = try Tensor(uninitialized: [g.columnRows * g.outputVolume], dtype: .float32)
-            let dyp = dy.floatPointer, colp = cols.floatPointer
-            for n in 0..<g.batch {
-                for group in 0..<groups {
-                    g.im2col(dyp + (n * g.inChannels + group * g.inPerGroup) * g.inputVolume, colp)
-                    let xBlock = xp + (n * g.outChannels + group * g.outPerGroup) * g.outputVolume
-                    // dx_g = W_g · cols(dy);  dW_g += x_g · cols(dy)ᵀ
-                    gemm(false, false, g.outPerGroup, g.outputVolume, g.columnRows, wp + group * g.outPerGroup * g.columnRows, g.columnRows,
-                         colp, g.outputVolume, dx.floatPointer + (n * g.outChannels + group * g.outPerGroup) * g.outputVolume, g.outputVolume,
-                         accumulate: false)
-                    gemm(false, true, g.outPerGroup, g.columnRows, g.outputVolume, xBlock, g.outputVolume, colp, g.outputVolume,
-                         dw.floatPointer + group * g.outPerGroup * g.columnRows, g.columnRows, accumulate: true)
-                }
+            let dx = wantInputGradient ? try Tensor(uninitialized: x.shape, dtype: .float32) : nil, dw = try zeros(w.shape)
+            try withExtendedLifetime((dy, x, w)) {
+                if let dx { try g.convolve(dy.floatPointer, w.floatPointer, dx.floatPointer) }
+                try g.backpropagate(x.floatPointer, weight: w.floatPointer, input: dy.floatPointer, inputGradient: nil,
+                                    weightGradient: dw.floatPointer)
             }
             var result: [Tensor?] = [dx, dw]
             if bias != nil { result.append(try dy.sum(axes: [0] + Array(2..<dy.rank))) }

@@ -133,7 +133,11 @@ extension Tensor {
     public func cos() throws -> Tensor { try unary("cos", CosOp()) { x, _ in try x.sin().neg() } }
     public func tanh() throws -> Tensor { try unary("tanh", TanhOp()) { _, y in try 1 - y * y } }
     public func sigmoid() throws -> Tensor { try unary("sigmoid", SigmoidOp()) { _, y in try y * (1 - y) } }
-    public func relu() throws -> Tensor { try unary("relu", ReluOp()) { x, _ in try x.gt(0).to(.float32) } }
+    public func relu() throws -> Tensor {
+        let out = try unaryKernel(ReluOp())
+        let x = detach()
+        return recordOp("relu", out, [self]) { g in [try Tensor.rectifierGradient(g, x, slope: 0)] }
+    }
 
     /// Each element raised to a fixed power.
     public func pow(_ exponent: Double) throws -> Tensor {

@@ -87,8 +87,47 @@ final class ConvolutionTests: XCTestCase {
         try checkGradients([try sample([1, 3, 5, 5], seed: 6), try sample([3, 1, 3, 3], seed: 7)]) {
             try Tensor.conv($0[0], weight: $0[1], padding: .same, groups: 3)
         }
+        // Same-shape stride-1 convolutions take the shifted-copy path for im2col and col2im.
+        try checkGradients([try sample([2, 2, 3, 4, 3], seed: 11), try sample([2, 2, 3, 3, 3], seed: 12)]) {
+            try Tensor.conv($0[0], weight: $0[1], padding: .explicit([1]))
+        }
+        try checkGradients([try sample([1, 2, 4, 6], seed: 13), try sample([2, 2, 3, 5], seed: 14)]) {
+            try Tensor.conv($0[0], weight: $0[1], padding: .explicit([1, 2]))
+        }
         try checkGradients([try sample([1, 2, 4, 4, 3], seed: 8), try sample([2, 2, 2, 3, 2], seed: 9), try sample([2], seed: 10)]) {
             try Tensor.conv($0[0], weight: $0[1], bias: $0[2], stride: [1, 2, 1], padding: .explicit([1, 1, 0]))
+        }
+    }
+
+    /// Large outputs are unfolded a few lines at a time and small ones several samples at a
+    /// time: every way of chunking gives the same values and gradients as one whole GEMM.
+    func testColumnChunksAgree() throws {
+        let cases: [(x: [Int], w: [Int], stride: [Int], pad: [Int], dilation: [Int], groups: Int)] = [
+            ([3, 4, 9, 8], [6, 2, 3, 3], [1, 1], [1, 1], [1, 1], 2),
+            ([2, 2, 7, 9], [3, 2, 3, 2], [2, 3], [1, 2], [2, 1], 1),
+            ([2, 2, 5, 6, 4], [3, 2, 3, 3, 3], [1, 2, 1], [1, 1, 1], [1, 1, 2], 1),
+            ([2, 2, 4, 5, 6], [3, 2, 3, 3, 3], [1, 1, 1], [1, 1, 1], [1, 1, 1], 1),
+            ([2, 3, 6, 7], [2, 3, 3, 5], [1, 1], [1, 2], [1, 1], 1),
+        ]
+        for (i, c) in cases.enumerated() {
+            let x = try sample(c.x, seed: UInt64(i + 1)), w = try sample(c.w, seed: UInt64(i + 50))
+            let direct = try directConv(x, w, nil, stride: c.stride, pad: c.pad, dilation: c.dilation, groups: c.groups)
+            let g = try ConvGeometry(input: c.x, weight: c.w, stride: c.stride, padding: .explicit(c.pad), dilation: c.dilation, groups: c.groups)
+            let dy = try sample(g.outputShape, seed: UInt64(i + 70))
+            func run(_ budget: Int) throws -> [[Double]] {
+                let y = try Tensor.zeros(g.outputShape), dx = try Tensor.zeros(c.x), dw = try Tensor.zeros(c.w)
+                try withExtendedLifetime((x, w, dy)) {
+                    try g.convolve(x.floatPointer, w.floatPointer, y.floatPointer, budget: budget)
+                    try g.backpropagate(dy.floatPointer, weight: w.floatPointer, input: x.floatPointer, inputGradient: dx.floatPointer,
+                                        weightGradient: dw.floatPointer, budget: budget)
+                }
+                return [y.scalars(), dx.scalars(), dw.scalars()]
+            }
+            let whole = try run(1 << 30)
+            assertClose(whole[0], direct, "case \(i) against the definition")
+            for budget in [1, 2 * g.columnRows * g.output[2] + 1, g.columnRows * g.outputVolume * 2] {
+                for (part, expected) in zip(try run(budget), whole) { assertClose(part, expected, "case \(i) budget \(budget)") }
+            }
         }
     }
 

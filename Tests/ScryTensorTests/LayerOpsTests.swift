@@ -39,6 +39,25 @@ final class LayerOpsTests: XCTestCase {
         assertClose(eval, try (x - newMean!.reshape([1, 3, 1, 1])) * (newVar!.reshape([1, 3, 1, 1]) + 1e-5).rsqrt())
     }
 
+    /// The fused batch and instance norms against the composed definition, on planes long
+    /// enough for their vector loops (and a remainder), with an offset mean; and their gradients,
+    /// eval-mode batch norm's (statistics held fixed) included.
+    func testFusedNormalisationMatchesTheComposedForm() throws {
+        let x = try sample([3, 2, 37], seed: 12, low: 2, high: 6)
+        let w = try sample([2], seed: 13, low: 0.5, high: 1.5), b = try sample([2], seed: 14)
+        assertClose(try Tensor.instanceNorm(x, weight: w, bias: b), try x.normalized(over: [2], eps: 1e-5, weight: w, bias: b))
+        let train = try Tensor.batchNorm(x, runningMean: nil, runningVar: nil, weight: w, bias: b, training: true).output
+        assertClose(train, try x.normalized(over: [0, 2], eps: 1e-5, weight: w, bias: b))
+        let mean = try Tensor([1.0, -2.0]), variance = try Tensor([0.5, 2.0])
+        let eval = try Tensor.batchNorm(x, runningMean: mean, runningVar: variance, weight: w, bias: b, training: false).output
+        assertClose(eval, try (x - mean.reshape([1, 2, 1])) * (variance.reshape([1, 2, 1]) + 1e-5).rsqrt() * w.reshape([1, 2, 1]) + b.reshape([1, 2, 1]))
+        let small = try sample([2, 2, 19], seed: 15, low: -1, high: 3)
+        try checkGradients([small, w, b]) { try Tensor.instanceNorm($0[0], weight: $0[1], bias: $0[2]) }
+        try checkGradients([small, w, b]) { try Tensor.batchNorm($0[0], runningMean: nil, runningVar: nil, weight: $0[1], bias: $0[2], training: true).output }
+        try checkGradients([small, w, b]) { try Tensor.batchNorm($0[0], runningMean: mean, runningVar: variance, weight: $0[1], bias: $0[2], training: false).output }
+        try checkGradients([small]) { try $0[0].relu() }
+    }
+
     func testDropout() throws {
         Random.seed(5)
         let x = try Tensor.ones([200, 100])

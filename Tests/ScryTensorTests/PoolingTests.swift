@@ -15,6 +15,28 @@ final class PoolingTests: XCTestCase {
         XCTAssertEqual(oneD.scalars(), [1, 3, 3, 0.5])
     }
 
+    /// The 2×2 (2×2×2) stride-2 fast path picks the same winners as the general window loop:
+    /// the first of equal maxima, a NaN over any number, odd sizes' last row and column dropped.
+    func testHalvingMaxPoolMatchesTheGeneralWindows() throws {
+        for shape in [[2, 3, 5, 7], [1, 2, 5, 4, 7]] {
+            var values = try sample(shape, seed: 21).scalars().map { ($0 * 3).rounded() }  // many ties
+            values[5] = .nan; values[17] = .nan; values[18] = .nan
+            let x = try Tensor(flat: values, shape: shape)
+            let fast = try Tensor.maxPool(x, kernel: [2])
+            let g = try PoolGeometry(shape, kernel: [2], stride: nil, padding: [0], op: "max_pool")
+            var expectedValues: [Double] = [], expectedIndices: [Double] = []
+            for plane in 0..<g.planes {
+                g.forEachWindow { _, window in
+                    var best = window[0]
+                    for p in window.dropFirst() where values[plane * g.inputVolume + p] > values[plane * g.inputVolume + best] || values[plane * g.inputVolume + p].isNaN { best = p }
+                    expectedValues.append(values[plane * g.inputVolume + best]); expectedIndices.append(Double(best))
+                }
+            }
+            XCTAssertEqual(fast.indices.scalars(), expectedIndices, "\(shape)")
+            XCTAssertEqual(fast.values.scalars().map { $0.isNaN ? -999 : $0 }, expectedValues.map { $0.isNaN ? -999 : $0 }, "\(shape)")
+        }
+    }
+
     func testAvgPoolWithAndWithoutPadding() throws {
         let x = try Tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
         XCTAssertEqual(try Tensor.avgPool(x, kernel: [2]).scalars(), [2.5])
