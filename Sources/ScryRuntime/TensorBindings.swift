@@ -163,6 +163,13 @@ enum TensorBindings {
     ]
 
     nonisolated(unsafe) static let joining: [NativeFunction] = [
+        NativeFunction("grad", [Parameter("output"), Parameter("inputs"), Parameter("seed", default: .nil)],
+                       doc: "The gradients of output with respect to the given tensors alone, as a list (torch.autograd.grad): only the paths to them are walked and no .grad changes.") { a in
+            let output = try tensor(a["output"], "output", "grad")
+            let inputs = try a.list("inputs").map { try tensor($0, "inputs", "grad") }
+            let seed = a.has("seed") ? try tensor(a["seed"], "seed", "grad") : nil
+            return .list(ListStorage(try output.gradients(withRespectTo: inputs, seed: seed).map(wrap)))
+        },
         NativeFunction("concat", [Parameter("tensors"), Parameter("axis", default: .int(0))], doc: "Joins tensors along an existing axis.") { a in
             wrap(try Tensor.concat(try a.list("tensors").map { try tensor($0, "tensors", "concat") }, axis: try a.int("axis")))
         },

@@ -116,21 +116,7 @@ extension Tensor {
     /// Back-propagates from this tensor: `seed` is its gradient (default 1 for a one-element
     /// tensor). Leaves accumulate into `grad`, so call `zeroGrad` between steps.
     public func backward(_ seed: Tensor? = nil) throws {
-        guard let root = node else {
-            throw TensorError.autograd("backward: this tensor does not require grad (mark an input with requiresGrad)")
-        }
-        let start: Tensor
-        if let seed {
-            guard seed.shape == shape else {
-                throw TensorError.shapeMismatch(op: "backward", "gradient shape \(shapeString(seed.shape)) does not match tensor shape \(shapeString(shape))")
-            }
-            start = try seed.to(.float32).detach()
-        } else {
-            guard count == 1 else {
-                throw TensorError.autograd("backward: a tensor of shape \(shapeString(shape)) needs an explicit gradient; only one-element tensors default to 1")
-            }
-            start = try Tensor.ones(shape)
-        }
+        let (root, start) = try backwardStart(seed, "backward")
         try withNoGrad {
             let order = Tensor.topologicalOrder(from: root)
             var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): start]
@@ -140,13 +126,62 @@ extension Tensor {
                     current.grad = try current.grad.map { try $0 + gradient } ?? gradient
                 }
                 guard let backward = current.backward else { continue }
-                let inputGrads = try backward(gradient)
-                for (input, inputGrad) in zip(current.inputs, inputGrads) {
-                    guard let input, let inputGrad else { continue }
-                    let key = ObjectIdentifier(input)
-                    pending[key] = try pending[key].map { try $0 + inputGrad } ?? inputGrad
-                }
+                try Tensor.propagate(backward(gradient), from: current, into: &pending)
             }
+        }
+    }
+
+    /// The gradients of this tensor with respect to `targets` alone, as torch.autograd.grad
+    /// gives them: the graph is walked only along paths that lead to a target, and no tensor's
+    /// `grad` changes. A target this tensor does not depend on gets zeros.
+    public func gradients(withRespectTo targets: [Tensor], seed: Tensor? = nil) throws -> [Tensor] {
+        let (root, start) = try backwardStart(seed, "gradients")
+        let wanted = Set(targets.compactMap { $0.node.map(ObjectIdentifier.init) })
+        return try withNoGrad {
+            let order = Tensor.topologicalOrder(from: root)
+            // A node matters when a target is itself or among its inputs' ancestors.
+            var matters = Set<ObjectIdentifier>()
+            for node in order where wanted.contains(ObjectIdentifier(node)) || node.inputs.contains(where: { $0.map { matters.contains(ObjectIdentifier($0)) } ?? false }) {
+                matters.insert(ObjectIdentifier(node))
+            }
+            var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): start]
+            var found: [ObjectIdentifier: Tensor] = [:]
+            for current in order.reversed() where matters.contains(ObjectIdentifier(current)) {
+                guard let gradient = pending.removeValue(forKey: ObjectIdentifier(current)) else { continue }
+                if wanted.contains(ObjectIdentifier(current)) { found[ObjectIdentifier(current)] = gradient }
+                guard let backward = current.backward,
+                      current.inputs.contains(where: { $0.map { matters.contains(ObjectIdentifier($0)) } ?? false }) else { continue }
+                try Tensor.propagate(backward(gradient), from: current, into: &pending)
+            }
+            return try targets.map { target in
+                try target.node.flatMap { found[ObjectIdentifier($0)] } ?? Tensor.zeros(target.shape)
+            }
+        }
+    }
+
+    /// The root node and the seed gradient of a backward pass from this tensor.
+    private func backwardStart(_ seed: Tensor?, _ op: String) throws -> (AutogradNode, Tensor) {
+        guard let root = node else {
+            throw TensorError.autograd("\(op): this tensor does not require grad (mark an input with requiresGrad)")
+        }
+        if let seed {
+            guard seed.shape == shape else {
+                throw TensorError.shapeMismatch(op: op, "gradient shape \(shapeString(seed.shape)) does not match tensor shape \(shapeString(shape))")
+            }
+            return (root, try seed.to(.float32).detach())
+        }
+        guard count == 1 else {
+            throw TensorError.autograd("\(op): a tensor of shape \(shapeString(shape)) needs an explicit gradient; only one-element tensors default to 1")
+        }
+        return (root, try Tensor.ones(shape))
+    }
+
+    /// Adds a node's input gradients to those pending for its inputs.
+    private static func propagate(_ inputGrads: [Tensor?], from current: AutogradNode, into pending: inout [ObjectIdentifier: Tensor]) throws {
+        for (input, inputGrad) in zip(current.inputs, inputGrads) {
+            guard let input, let inputGrad else { continue }
+            let key = ObjectIdentifier(input)
+            pending[key] = try pending[key].map { try $0 + inputGrad } ?? inputGrad
         }
     }
 

@@ -80,4 +80,18 @@ final class AutogradTests: XCTestCase {
         try y.setElement(5, at: [0])
         XCTAssertFalse(y.requiresGrad)
     }
+
+    func testGradientsWithRespectToChosenTensorsOnly() throws {
+        let w = try Tensor([0.5, -1.0, 2.0, 0.25], shape: [2, 2]).requiringGrad()
+        let x = try Tensor([1.0, 2.0], shape: [1, 2])
+        let hidden = try x.matmul(w).tanh()
+        let out = try (hidden * hidden).sum() + w.sum()
+        let direct = try out.gradients(withRespectTo: [hidden, x])
+        XCTAssertNil(w.grad, "no leaf accumulates")
+        XCTAssertEqual(direct[1].scalars(), [0, 0], "a tensor the output does not depend on through the graph gets zeros")
+        hidden.retainGrad()
+        try out.backward()
+        XCTAssertEqual(direct[0].scalars(), hidden.grad!.scalars())
+        XCTAssertThrowsError(try hidden.gradients(withRespectTo: [w])) { XCTAssertTrue("\($0)".contains("explicit gradient")) }
+    }
 }

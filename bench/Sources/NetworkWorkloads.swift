@@ -170,14 +170,15 @@ func gradcamRun() throws -> () throws -> Void {
     let target = model.module(at: "features.27")!  // the last ReLU before the final pool
     return {
         var activation: Tensor?
-        let handle = target.addForwardHook { _, output in output.retainGrad(); activation = output }
+        let handle = target.addForwardHook { _, output in activation = output }
         let out = try model(x)
         handle.remove()
         let a = activation!
         let top = Int(try out.index([.at(0)]).argmax().item())
-        try out.index([.at(0), .at(top)]).backward()
+        // The score's gradient with respect to the activation alone (torch.autograd.grad).
+        let gradient = try out.index([.at(0), .at(top)]).gradients(withRespectTo: [a])[0]
         try withNoGrad {
-            let weights = try a.grad!.mean(axes: [2, 3], keepDims: true)
+            let weights = try gradient.mean(axes: [2, 3], keepDims: true)
             var cam = try (weights * a.detach()).sum(axes: [1], keepDims: true).relu()
             cam = try cam - cam.min()
             cam = try cam / (cam.max() + 1e-7)
