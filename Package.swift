@@ -15,7 +15,8 @@
 //      benchmark runner behind `make bench`
 import PackageDescription
 
-/// libnifti's header includes <znzlib.h>, which lives beside it.
+/// libnifti's header includes <znzlib.h>, which lives beside it; every target that imports
+/// ScryData (directly or through another module) loads that header too.
 let niftiHeaders: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/nifti"])]
 
 /// Release kernels: no overflow or bounds checks in hot loops, and code generated for the CPU
@@ -50,24 +51,25 @@ let package = Package(
         .target(name: "ScryNN", dependencies: ["ScryTensor"], swiftSettings: kernelSettings),
         .target(name: "ScryVision", dependencies: ["ScryTensor", "CGD"]),
         .target(name: "ScryData", dependencies: ["ScryTensor", "CNifti", "CGD", "CPNG", "CFFTW"], swiftSettings: niftiHeaders + kernelSettings),
-        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryNN", "ScryData", "ScryVision", "ScryLang"]),
-        .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"]),
+        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryNN", "ScryData", "ScryVision", "ScryLang"],
+                swiftSettings: niftiHeaders),
+        .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"], swiftSettings: niftiHeaders),
         // libedit's readline layer is a set of C globals: Swift 5 mode lets the shell use them.
         .target(name: "ScryShell", dependencies: ["ScryLang", "ScryRuntime", "ScryNotebook", "CEdit"],
-                swiftSettings: [.swiftLanguageMode(.v5)]),
+                swiftSettings: [.swiftLanguageMode(.v5)] + niftiHeaders),
 
         .executableTarget(name: "scry", dependencies: [
             "ScryTensor", "ScryLang", "ScryRuntime", "ScryNotebook", "ScryShell",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: niftiHeaders),
         .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "ScryNN", "ScryData", "ScryLang", "ScryRuntime", "CBLAS"],
-                         path: "bench/Sources"),
+                         path: "bench/Sources", swiftSettings: niftiHeaders),
 
         .testTarget(name: "ScryTensorTests", dependencies: ["ScryTensor"], exclude: ["Fixtures"]),
-        .testTarget(name: "ScryLangTests", dependencies: ["ScryLang", "ScryRuntime"], exclude: ["Golden"]),
-        .testTarget(name: "ScryCLITests", dependencies: ["scry"]),
-        .testTarget(name: "ScryShellTests", dependencies: ["ScryShell", "ScryLang", "ScryNotebook"]),
-        .testTarget(name: "ScryNotebookTests", dependencies: ["ScryNotebook", "ScryLang"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScryLangTests", dependencies: ["ScryLang", "ScryRuntime"], exclude: ["Golden"], swiftSettings: niftiHeaders),
+        .testTarget(name: "ScryCLITests", dependencies: ["scry"], swiftSettings: niftiHeaders),
+        .testTarget(name: "ScryShellTests", dependencies: ["ScryShell", "ScryLang", "ScryNotebook"], swiftSettings: niftiHeaders),
+        .testTarget(name: "ScryNotebookTests", dependencies: ["ScryNotebook", "ScryLang"], exclude: ["Fixtures"], swiftSettings: niftiHeaders),
         .testTarget(name: "ScryNNTests", dependencies: ["ScryNN", "ScryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "ScryDataTests", dependencies: ["ScryData", "ScryTensor"], exclude: ["Fixtures"],
                     swiftSettings: niftiHeaders),

@@ -13,11 +13,7 @@ public final class Conv: Module {
 
     public init(dimensions: Int, inChannels: Int, outChannels: Int, kernel: [Int], stride: [Int] = [1],
                 padding: ConvPadding = .explicit([0]), dilation: [Int] = [1], groups: Int = 1, bias: Bool = true) throws {
-        guard (1...3).contains(dimensions) else { throw TensorError.invalidArgument(op: "conv", "dimension must be 1, 2 or 3, got \(dimensions)") }
-        guard groups > 0, inChannels % groups == 0, outChannels % groups == 0 else {
-            throw TensorError.invalidArgument(op: "conv", "groups (\(groups)) must divide in_channels (\(inChannels)) and out_channels (\(outChannels))")
-        }
-        let kernelSize = try Conv.expand(kernel, dimensions, "kernel_size")
+        let kernelSize = try Conv.checked("conv", dimensions, inChannels, outChannels, groups, kernel)
         self.stride = stride; self.padding = padding; self.dilation = dilation; self.groups = groups
         super.init("Conv\(dimensions)d")
         let fanIn = inChannels / groups * kernelSize.reduce(1, *)
@@ -28,6 +24,15 @@ public final class Conv: Module {
     public override func forward(_ x: Tensor) throws -> Tensor {
         try Tensor.conv(x, weight: parameter("weight")!, bias: parameter("bias"), stride: stride, padding: padding,
                         dilation: dilation, groups: groups)
+    }
+
+    /// Checks a convolution layer's settings; returns the kernel size per axis.
+    static func checked(_ op: String, _ dimensions: Int, _ inChannels: Int, _ outChannels: Int, _ groups: Int, _ kernel: [Int]) throws -> [Int] {
+        guard (1...3).contains(dimensions) else { throw TensorError.invalidArgument(op: op, "dimension must be 1, 2 or 3, got \(dimensions)") }
+        guard groups > 0, inChannels % groups == 0, outChannels % groups == 0 else {
+            throw TensorError.invalidArgument(op: op, "groups (\(groups)) must divide in_channels (\(inChannels)) and out_channels (\(outChannels))")
+        }
+        return try expand(kernel, dimensions, "kernel_size")
     }
 
     static func expand(_ values: [Int], _ dimensions: Int, _ name: String) throws -> [Int] {
@@ -45,11 +50,7 @@ public final class ConvTranspose: Module {
 
     public init(dimensions: Int, inChannels: Int, outChannels: Int, kernel: [Int], stride: [Int] = [1],
                 padding: [Int] = [0], outputPadding: [Int] = [0], groups: Int = 1, bias: Bool = true) throws {
-        guard (1...3).contains(dimensions) else { throw TensorError.invalidArgument(op: "conv_transpose", "dimension must be 1, 2 or 3, got \(dimensions)") }
-        guard groups > 0, inChannels % groups == 0, outChannels % groups == 0 else {
-            throw TensorError.invalidArgument(op: "conv_transpose", "groups (\(groups)) must divide in_channels (\(inChannels)) and out_channels (\(outChannels))")
-        }
-        let kernelSize = try Conv.expand(kernel, dimensions, "kernel_size")
+        let kernelSize = try Conv.checked("conv_transpose", dimensions, inChannels, outChannels, groups, kernel)
         self.stride = stride; self.padding = padding; self.outputPadding = outputPadding; self.groups = groups
         super.init("ConvTranspose\(dimensions)d")
         let fanIn = outChannels / groups * kernelSize.reduce(1, *)
