@@ -26,7 +26,7 @@ public enum PlanarImage {
     }
 
     /// libgd prints its decoding warnings on stderr; Scry reports a failed decode itself.
-    nonisolated(unsafe) private static let quiet: Void = gdSetErrorMethod { _, _, _ in }
+    private static let quiet: Void = gdSetErrorMethod { _, _, _ in }
 
     /// Reads an image file (its format found from its content).
     public static func read(_ path: String) throws -> MedicalImage {
