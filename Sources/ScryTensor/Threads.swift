@@ -21,10 +21,23 @@ public enum Threads {
 
     /// Sets the thread count for OpenBLAS and for Scry's own loops.
     public static func set(_ threads: Int) {
+        _ = shortSpin
         let n = min(max(1, threads), 1024)
         current.store(n, ordering: .relaxed)
         openblas_set_num_threads(Int32(n))
     }
+
+    /// OpenBLAS's idle workers spin (calling sched_yield) for about 2^28 cycles after each call
+    /// by default, taking the cores Scry's own loops run on between two matrix products; 2^4
+    /// cycles (OPENBLAS_THREAD_TIMEOUT=4) lets them sleep at once. Measured: 10–40% faster
+    /// training steps at 2 threads. A value the user set is kept.
+    private static let shortSpin: Void = {
+        guard ProcessInfo.processInfo.environment["OPENBLAS_THREAD_TIMEOUT"] == nil else { return }
+        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0)
+        openblas_read_env()
+        _ = blas_thread_shutdown_()
+        _ = blas_thread_init()
+    }()
 }
 
 /// Runs `body` over `0..<count` split into at most `Threads.count` contiguous chunks of at
