@@ -13,22 +13,24 @@ extension Transform {
         var out = [Float](repeating: 0, count: channels * volume)
         for (i, p) in positions.enumerated() {
             if nearest {
-                let q = p.map { Int($0.rounded()) }
+                let q = p.map { Int(($0 + 0.5).rounded(.down)) }
                 guard zip(q, shape).allSatisfy({ $0 >= 0 && $0 < $1 }) else { continue }
                 let index = zip(q, strides).reduce(0) { $0 + $1.0 * $1.1 }
                 for c in 0..<channels { out[c * volume + i] = values[c * volume + index] }
                 continue
             }
-            let base = p.map { Int($0.rounded(.down)) }, fraction = zip(p, base).map { $0 - Double($1) }
+            // Within half a voxel of the border the edge voxels extend; beyond, zero (as ITK).
+            guard zip(p, shape).allSatisfy({ $0 >= -0.5 && $0 < Double($1) - 0.5 }) else { continue }
+            let clamped = zip(p, shape).map { Swift.min(Swift.max($0, 0), Double($1 - 1)) }
+            let base = clamped.map { Int($0.rounded(.down)) }, fraction = zip(clamped, base).map { $0 - Double($1) }
             for corner in 0..<(1 << dims) {
-                var weight = 1.0, index = 0, inside = true
+                var weight = 1.0, index = 0
                 for axis in 0..<dims {
-                    let up = (corner >> axis) & 1 == 1, q = base[axis] + (up ? 1 : 0)
+                    let up = (corner >> axis) & 1 == 1, q = Swift.min(base[axis] + (up ? 1 : 0), shape[axis] - 1)
                     weight *= up ? fraction[axis] : 1 - fraction[axis]
-                    if q < 0 || q >= shape[axis] { inside = false; break }
                     index += q * strides[axis]
                 }
-                guard inside, weight > 0 else { continue }
+                guard weight > 0 else { continue }
                 for c in 0..<channels { out[c * volume + i] += Float(weight) * values[c * volume + index] }
             }
         }
@@ -44,34 +46,53 @@ extension Transform {
         }
     }
 
-    /// A random rotation (degrees about each axis, in physical space), isotropic scale and
-    /// translation (mm) about the image centre, as TorchIO's RandomAffine parametrises it.
-    public static func affine(degrees: Double = 10, scale: (Double, Double) = (0.9, 1.1), translation: Double = 0,
-                              probability: Double = 1) -> Transform {
-        Transform("affine(degrees: \(degrees), scale: [\(scale.0), \(scale.1)], translation: \(translation))", probability: probability) { sample, random in
+    /// A rotation (degrees about x, y and z; in 2D one angle in the x–y plane), scales per axis
+    /// and translation (mm) about the image centre, output voxel by output voxel through the
+    /// inverse map, as TorchIO's Affine does with SimpleITK; the turns compose as Rz·Rx·Ry
+    /// (ITK's Euler order). Points outside the image read zero.
+    public static func affine(rotation: [Double], scales: [Double], translation: [Double]) -> Transform {
+        Transform("affine(rotation: \(rotation), scales: \(scales), translation: \(translation))") { sample, _ in
             let shape = sample.image.shape, dims = shape.count, spacing = sample.image.spacing
-            func draw(_ low: Double, _ high: Double) -> Double { low + (high - low) * Double(random.nextUniform()) }
-            let factor = draw(scale.0, scale.1)
-            let angles = (0..<(dims == 3 ? 3 : 1)).map { _ in draw(-degrees, degrees) * Double.pi / 180 }
-            let shift = (0..<dims).map { _ in draw(-translation, translation) }
-            // The rotation, composed axis by axis (in 2D one angle in the plane).
-            var rotation = (0..<dims).map { r in (0..<dims).map { c in r == c ? 1.0 : 0.0 } }
-            let planes = dims == 3 ? [(1, 2), (0, 2), (0, 1)] : [(0, 1)]
-            for (angle, (a, b)) in zip(angles, planes) {
-                var step = (0..<dims).map { r in (0..<dims).map { c in r == c ? 1.0 : 0.0 } }
-                step[a][a] = cos(angle); step[a][b] = -sin(angle); step[b][a] = sin(angle); step[b][b] = cos(angle)
-                rotation = (0..<dims).map { r in (0..<dims).map { c in (0..<dims).reduce(0) { $0 + step[r][$1] * rotation[$1][c] } } }
+            guard scales.count == dims, translation.count == dims, rotation.count == (dims == 3 ? 3 : 1) else {
+                throw TensorError.invalidArgument(op: "affine", "\(dims)D needs \(dims) scales and translations and \(dims == 3 ? 3 : 1) angles")
             }
+            func turn(_ degrees: Double, _ a: Int, _ b: Int) -> [[Double]] {
+                let angle = degrees * Double.pi / 180
+                var m = (0..<dims).map { r in (0..<dims).map { c in r == c ? 1.0 : 0.0 } }
+                m[a][a] = cos(angle); m[a][b] = -sin(angle); m[b][a] = sin(angle); m[b][b] = cos(angle)
+                return m
+            }
+            func product(_ x: [[Double]], _ y: [[Double]]) -> [[Double]] {
+                (0..<dims).map { r in (0..<dims).map { c in (0..<dims).reduce(0) { $0 + x[r][$1] * y[$1][c] } } }
+            }
+            let matrix: [[Double]] = dims == 3
+                ? product(product(turn(rotation[2], 0, 1), turn(rotation[0], 1, 2)), turn(rotation[1], 2, 0))
+                : turn(rotation[0], 0, 1)
+            let shift = translation.enumerated().map { $0.offset == 2 ? -$0.element : $0.element }
             let centre = shape.map { Double($0 - 1) / 2 }
-            // Output voxel → physical offset from the centre → inverse map → input voxel.
+            // Output voxel → offset from the centre (mm), unscaled and unshifted, then turned: the
+            // input point it shows → input voxel.
             let positions = grid(shape).map { point -> [Double] in
-                let physical = (0..<dims).map { (point[$0] - centre[$0]) * spacing[$0] - shift[$0] }
-                return (0..<dims).map { r in
-                    (0..<dims).reduce(0) { $0 + rotation[$1][r] * physical[$1] } / factor / spacing[r] + centre[r]
-                }
+                let physical = (0..<dims).map { (point[$0] - centre[$0]) * spacing[$0] / scales[$0] - translation[$0] }
+                let moved = (0..<dims).map { r in (0..<dims).reduce(0) { $0 + matrix[$1][r] * physical[$1] } }
+                return (0..<dims).map { moved[$0] / spacing[$0] + centre[$0] }
             }
             sample.image.data = try resample(sample.image.data, positions, nearest: false)
             if var label = sample.label { label.data = try resample(label.data, positions, nearest: true); sample.label = label }
+        }
+    }
+
+    /// A random rotation (± degrees about each axis), isotropic scale and translation (± mm),
+    /// as TorchIO's RandomAffine draws them.
+    public static func affine(degrees: Double = 10, scale: (Double, Double) = (0.9, 1.1), translation: Double = 0,
+                              probability: Double = 1) -> Transform {
+        Transform("affine(degrees: \(degrees), scale: [\(scale.0), \(scale.1)], translation: \(translation))", probability: probability) { sample, random in
+            let dims = sample.image.shape.count
+            func draw(_ low: Double, _ high: Double) -> Double { low + (high - low) * Double(random.nextUniform()) }
+            let factor = draw(scale.0, scale.1)
+            let angles = (0..<(dims == 3 ? 3 : 1)).map { _ in draw(-degrees, degrees) }
+            let shift = (0..<dims).map { _ in draw(-translation, translation) }
+            try affine(rotation: angles, scales: [Double](repeating: factor, count: dims), translation: shift).body(&sample, &random)
         }
     }
 

@@ -41,6 +41,9 @@ final class TransformTests: XCTestCase {
             case "blur": transform = .blur(stdRange: (number("std"), number("std")))
             case "bias_field": transform = .biasField(coefficients: (args["coefficients"] as! [NSNumber]).map(\.doubleValue), order: args["order"] as! Int)
             case "ghosting": transform = .ghosting(every: args["every"] as! Int, axis: args["axis"] as! Int, intensity: number("intensity"))
+            case "affine":
+                func list(_ key: String) -> [Double] { (args[key] as! [NSNumber]).map(\.doubleValue) }
+                transform = .affine(rotation: list("rotation"), scales: list("scales"), translation: list("translation"))
             case "resize": transform = .resize(args["size"] as! [Int])
             case "resample": transform = .resample(spacing: (args["spacing"] as! [NSNumber]).map(\.doubleValue))
             case "spikes": transform = .spikes(positions: (args["positions"] as! [[NSNumber]]).map { $0.map(\.doubleValue) }, intensity: number("intensity"))
@@ -60,7 +63,7 @@ final class TransformTests: XCTestCase {
             }
             names.insert(name)
         }
-        XCTAssertEqual(names.count, 12)
+        XCTAssertEqual(names.count, 13)
     }
 
     func testRandomStepsFollowTheirSeedAndStatistics() throws {

@@ -50,6 +50,12 @@ case("ghosting", tio.Ghosting(num_ghosts=3, axis=0, intensity=0.7, restore=0.02)
 case("ghosting", tio.Ghosting(num_ghosts=2, axis=2, intensity=1.0, restore=0.02), every=2, axis=2, intensity=1.0)
 case("resize", tio.Resize((9, 4, 6)), size=[9, 4, 6])
 case("resample", tio.Resample((0.5, 3.0, 1.0)), spacing=[0.5, 3.0, 1.0])
+for degrees, scales, translation in [((0, 0, 30), (1, 1, 1), (0, 0, 0)), ((20, 0, 0), (1, 1, 1), (0, 0, 0)),
+                                     ((0, 25, 0), (1, 1, 1), (0, 0, 0)), ((0, 0, 0), (1, 1, 1), (1.5, -1, 2)),
+                                     ((0, 0, 0), (1.2, 0.9, 1.1), (0, 0, 0)), ((10, -15, 20), (1, 1, 1), (0, 0, 0)),
+                                     ((10, -15, 20), (1.2, 0.9, 1.1), (1.5, -1, 2))]:
+    case("affine", tio.Affine(scales=scales, degrees=degrees, translation=translation, default_pad_value=0),
+         rotation=list(degrees), scales=list(scales), translation=list(translation))
 spikes = [[0.1, 0.7, 0.4], [0.9, 0.2, 0.6]]
 case("spikes", tio.Spike(spikes_positions=np.array(spikes), intensity=0.5), positions=spikes, intensity=0.5)
 json.dump({"torchio": tio.__version__, "input": t(image), "label": t(label), "spacing": [1.0, 1.5, 2.0], "cases": cases},
