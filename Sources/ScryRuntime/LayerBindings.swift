@@ -178,9 +178,10 @@ enum LayerBindings {
             TensorBindings.wrap(try GlobalPool(max: true).forward(x(a)))
          }),
         (NativeFunction("upsample", [Parameter("size", default: .nil), Parameter("scale", default: .nil), Parameter("mode", default: .string("nearest")),
-                                     Parameter("align_corners", default: .bool(false))],
-                        doc: "Upsampling to a size or by a scale: mode \"nearest\", \"bilinear\" (2D) or \"trilinear\" (3D).") { a in
-            wrap(Upsample(size: a.has("size") ? try a.intList("size") : nil, scale: try scale(a), mode: try mode(a), alignCorners: try a.bool("align_corners")))
+                                     Parameter("align_corners", default: .bool(false)), Parameter("dimension", default: .nil)],
+                        doc: "Upsampling to a size or by a scale: mode \"nearest\", \"bilinear\" (2D) or \"trilinear\" (3D); dimension: 2 keeps [N, C, x, y, 1] inputs planar.") { a in
+            wrap(Upsample(size: a.has("size") ? try a.intList("size") : nil, scale: try scale(a), mode: try mode(a), alignCorners: try a.bool("align_corners"),
+                          dimensions: try a.optionalInt("dimension")))
         },
          NativeFunction("upsample", [Parameter("x"), Parameter("size", default: .nil), Parameter("scale", default: .nil), Parameter("mode", default: .string("nearest")),
                                      Parameter("align_corners", default: .bool(false))],

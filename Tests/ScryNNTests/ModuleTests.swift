@@ -196,6 +196,21 @@ final class ModuleTests: XCTestCase {
         }
     }
 
+    func testTwoDimensionalLayersAcceptOneSliceVolumes() throws {
+        // A 2D image stored as [N, C, x, y, 1] runs through 2D layers and keeps its axis.
+        let model = Sequential([
+            try Conv(dimensions: 2, inChannels: 1, outChannels: 2, kernel: [3], padding: .explicit([1])),
+            Pool(.max, dimensions: 2, kernel: [2]), Upsample(scale: [2], mode: .linear, dimensions: 2),
+            try ConvTranspose(dimensions: 2, inChannels: 2, outChannels: 1, kernel: [1]), AdaptiveAvgPool(dimensions: 2, size: [4, 4]),
+        ])
+        let flat = try Tensor.randn([2, 1, 8, 8])
+        let planar = try model(flat), volume = try model(flat.unsqueeze(4))
+        XCTAssertEqual(volume.shape, [2, 1, 4, 4, 1])
+        XCTAssertEqual(try volume.squeeze(axes: [4]).scalars(), planar.scalars())
+        XCTAssertEqual(try Conv(dimensions: 3, inChannels: 1, outChannels: 1, kernel: [1])(try Tensor.randn([1, 1, 4, 4, 1])).shape, [1, 1, 4, 4, 1],
+                       "3D layers take one-slice volumes as volumes")
+    }
+
     /// Central differences against backward, for the input and every parameter of a layer.
     private func checkModuleGradients(_ layer: Module, _ inputs: [Tensor], file: StaticString = #filePath, line: UInt = #line) throws {
         let x = try inputs[0].requiringGrad()

@@ -69,14 +69,17 @@ public final class Dropout: Module {
 /// `Upsample`: to a size or by a scale, nearest or (bi/tri)linear.
 public final class Upsample: Module {
     public let size: [Int]?, scale: [Double]?, mode: UpsampleMode, alignCorners: Bool
+    /// The spatial axes it resamples (nil: all of its input's); 2 keeps [N, C, x, y, 1] planar.
+    public let dimensions: Int?
 
-    public init(size: [Int]? = nil, scale: [Double]? = nil, mode: UpsampleMode = .nearest, alignCorners: Bool = false) {
+    public init(size: [Int]? = nil, scale: [Double]? = nil, mode: UpsampleMode = .nearest, alignCorners: Bool = false, dimensions: Int? = nil) {
         self.size = size; self.scale = scale; self.mode = mode; self.alignCorners = alignCorners
+        self.dimensions = dimensions ?? (size.map { $0.count > 1 ? $0.count : nil } ?? nil)
         super.init("Upsample")
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try Tensor.upsample(x, size: size, scale: scale, mode: mode, alignCorners: alignCorners)
+        try planar(x, dimensions: dimensions) { try Tensor.upsample($0, size: size, scale: scale, mode: mode, alignCorners: alignCorners) }
     }
 }
 

@@ -22,8 +22,10 @@ public final class Conv: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try Tensor.conv(x, weight: parameter("weight")!, bias: parameter("bias"), stride: stride, padding: padding,
-                        dilation: dilation, groups: groups)
+        let weight = parameter("weight")!
+        return try planar(x, dimensions: weight.rank - 2) { x in
+            try Tensor.conv(x, weight: weight, bias: parameter("bias"), stride: stride, padding: padding, dilation: dilation, groups: groups)
+        }
     }
 
     /// Checks a convolution layer's settings; returns the kernel size per axis.
@@ -59,8 +61,11 @@ public final class ConvTranspose: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try Tensor.convTranspose(x, weight: parameter("weight")!, bias: parameter("bias"), stride: stride, padding: padding,
-                                 outputPadding: outputPadding, groups: groups)
+        let weight = parameter("weight")!
+        return try planar(x, dimensions: weight.rank - 2) { x in
+            try Tensor.convTranspose(x, weight: weight, bias: parameter("bias"), stride: stride, padding: padding,
+                                     outputPadding: outputPadding, groups: groups)
+        }
     }
 }
 

@@ -3,32 +3,36 @@ import ScryTensor
 /// `MaxPool2d/3d` and `AvgPool2d/3d`.
 public final class Pool: Module {
     public enum Kind: Sendable { case max, average(countIncludePad: Bool) }
-    public let kind: Kind, kernel: [Int], stride: [Int]?, padding: [Int]
+    public let kind: Kind, dimensions: Int, kernel: [Int], stride: [Int]?, padding: [Int]
 
     public init(_ kind: Kind, dimensions: Int, kernel: [Int], stride: [Int]? = nil, padding: [Int] = [0]) {
-        self.kind = kind; self.kernel = kernel; self.stride = stride; self.padding = padding
+        self.kind = kind; self.dimensions = dimensions; self.kernel = kernel; self.stride = stride; self.padding = padding
         if case .max = kind { super.init("MaxPool\(dimensions)d") } else { super.init("AvgPool\(dimensions)d") }
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        switch kind {
-        case .max: return try Tensor.maxPool(x, kernel: kernel, stride: stride, padding: padding).values
-        case .average(let include):
-            return try Tensor.avgPool(x, kernel: kernel, stride: stride, padding: padding, countIncludePad: include)
+        try planar(x, dimensions: dimensions) { x in
+            switch kind {
+            case .max: return try Tensor.maxPool(x, kernel: kernel, stride: stride, padding: padding).values
+            case .average(let include):
+                return try Tensor.avgPool(x, kernel: kernel, stride: stride, padding: padding, countIncludePad: include)
+            }
         }
     }
 }
 
 /// `AdaptiveAvgPool2d/3d` to a fixed output size.
 public final class AdaptiveAvgPool: Module {
-    public let size: [Int]
+    public let dimensions: Int, size: [Int]
 
     public init(dimensions: Int, size: [Int]) {
-        self.size = size
+        self.dimensions = dimensions; self.size = size
         super.init("AdaptiveAvgPool\(dimensions)d")
     }
 
-    public override func forward(_ x: Tensor) throws -> Tensor { try Tensor.adaptiveAvgPool(x, size: size) }
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try planar(x, dimensions: dimensions) { try Tensor.adaptiveAvgPool($0, size: size) }
+    }
 }
 
 /// Global average or max pooling over every spatial axis: [N, C, …] → [N, C].
