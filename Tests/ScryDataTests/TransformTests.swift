@@ -44,6 +44,8 @@ final class TransformTests: XCTestCase {
             case "affine":
                 func list(_ key: String) -> [Double] { (args[key] as! [NSNumber]).map(\.doubleValue) }
                 transform = .affine(rotation: list("rotation"), scales: list("scales"), translation: list("translation"))
+            case "elastic":
+                transform = .elastic(displacements: (args["displacements"] as! [NSNumber]).map(\.doubleValue), grid: args["grid"] as! [Int])
             case "resize": transform = .resize(args["size"] as! [Int])
             case "resample": transform = .resample(spacing: (args["spacing"] as! [NSNumber]).map(\.doubleValue))
             case "spikes": transform = .spikes(positions: (args["positions"] as! [[NSNumber]]).map { $0.map(\.doubleValue) }, intensity: number("intensity"))
@@ -63,7 +65,7 @@ final class TransformTests: XCTestCase {
             }
             names.insert(name)
         }
-        XCTAssertEqual(names.count, 13)
+        XCTAssertEqual(names.count, 14)
     }
 
     func testRandomStepsFollowTheirSeedAndStatistics() throws {

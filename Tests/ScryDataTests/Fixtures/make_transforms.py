@@ -54,8 +54,11 @@ for degrees, scales, translation in [((0, 0, 30), (1, 1, 1), (0, 0, 0)), ((20, 0
                                      ((0, 25, 0), (1, 1, 1), (0, 0, 0)), ((0, 0, 0), (1, 1, 1), (1.5, -1, 2)),
                                      ((0, 0, 0), (1.2, 0.9, 1.1), (0, 0, 0)), ((10, -15, 20), (1, 1, 1), (0, 0, 0)),
                                      ((10, -15, 20), (1.2, 0.9, 1.1), (1.5, -1, 2))]:
-    case("affine", tio.Affine(scales=scales, degrees=degrees, translation=translation, default_pad_value=0),
+    case("affine", tio.Affine(scales=scales, degrees=degrees, translation=translation),
          rotation=list(degrees), scales=list(scales), translation=list(translation))
+grid = np.random.default_rng(5).uniform(-0.6, 0.6, (5, 6, 4, 3))
+case("elastic", tio.ElasticDeformation(control_points=grid, max_displacement=(0.6, 0.6, 0.6)),
+     grid=list(grid.shape[:3]), displacements=[float(v) for v in grid.ravel()])
 spikes = [[0.1, 0.7, 0.4], [0.9, 0.2, 0.6]]
 case("spikes", tio.Spike(spikes_positions=np.array(spikes), intensity=0.5), positions=spikes, intensity=0.5)
 json.dump({"torchio": tio.__version__, "input": t(image), "label": t(label), "spacing": [1.0, 1.5, 2.0], "cases": cases},
