@@ -124,35 +124,66 @@ extension Transform {
         }
     }
 
-    /// Motion during acquisition: `transforms` moved copies of the image (rotations up to
-    /// `degrees`, shifts up to `translation` mm), k-space filled line by line along the last
-    /// axis from each copy in turn, and the magnitude of the result (TorchIO's RandomMotion).
-    public static func motion(degrees: Double = 10, translation: Double = 10, transforms: Int = 2, probability: Double = 1) -> Transform {
-        Transform("motion(degrees: \(degrees), translation: \(translation), transforms: \(transforms))", probability: probability) { sample, random in
-            let original = sample
-            var copies = [original.image.data]
-            for _ in 0..<Swift.max(1, transforms) {
-                var moved = Sample(image: original.image)
-                try Transform.affine(degrees: degrees, scale: (1, 1), translation: translation).body(&moved, &random)
-                copies.append(moved.image.data)
+    /// Motion during acquisition, as TorchIO's Motion makes it: the image resampled through
+    /// each rigid move (degrees about x, y, z and a shift in mm, about the first voxel, as
+    /// TorchIO's transforms end up), the k-space planes along the last axis taken from the moves
+    /// in turn (the move starting after half the acquisition holding the centre), and the real
+    /// part of the result. `times` (0…1, ascending) are when each move starts.
+    public static func motion(rotations: [[Double]], translations: [[Double]], times: [Double]) -> Transform {
+        Transform("motion(rotations: \(rotations), translations: \(translations), times: \(times))") { sample, _ in
+            let original = sample.image.shape
+            guard original.count == 2 || original.count == 3, rotations.count == times.count, translations.count == times.count,
+                  rotations.allSatisfy({ $0.count == 3 }), translations.allSatisfy({ $0.count == 3 }) else {
+                throw TensorError.invalidArgument(op: "motion", "one rotation (3 angles), translation (3 mm) and time per move, on a 2D or 3D image")
             }
-            let shape = original.image.shape, volume = shape.reduce(1, *), lines = shape.last!
-            // Each copy fills a contiguous run of lines, the original the first.
-            let cuts = ([0] + (1..<copies.count).map { _ in Int(random.next() % UInt64(lines)) }.sorted() + [lines])
-            var result = [Float](repeating: 0, count: original.image.data.count)
-            let values = try copies.map { try $0.contiguous().floats() }
-            for c in 0..<original.image.channels {
-                let spectra = values.map { KSpace.transform(Array($0[(c * volume)..<((c + 1) * volume)]), shape: shape, forward: true) }
+            let shape = original.count == 2 ? original + [1] : original
+            let spacing = original.count == 2 ? sample.image.spacing + [1] : sample.image.spacing
+            let volumeData = try sample.image.data.reshape([sample.image.channels] + shape)
+            var copies = [volumeData]
+            for (angles, shift) in zip(rotations, translations) {
+                // ITK's Euler rotation, from LPS to x, y, z voxel axes: the turns about x and y, and
+                // the shifts along them, change sign.
+                let matrix = eulerMatrix([-angles[0], -angles[1], angles[2]])
+                let t = [-shift[0], -shift[1], shift[2]]
+                let positions = grid(shape).map { voxel -> [Double] in
+                    let point: [Double] = (0..<3).map { voxel[$0] * spacing[$0] }
+                    return (0..<3).map { r -> Double in ((0..<3).reduce(0) { $0 + matrix[r][$1] * point[$1] } + t[r]) / spacing[r] }
+                }
+                copies.append(try resample(volumeData, positions, nearest: false))
+            }
+            // The move under way at half the acquisition fills the centre of k-space.
+            let centre = (times.firstIndex { $0 > 0.5 }) ?? copies.count - 1
+            copies.swapAt(0, centre)
+            let depth = shape[2], volume = shape.reduce(1, *)
+            let bounds = times.map { Int(Double(depth) * $0) } + [depth]
+            var result = [Float](repeating: 0, count: volumeData.count)
+            let planes = try copies.map { try $0.contiguous().floats() }
+            for c in 0..<sample.image.channels {
+                let spectra = planes.map { KSpace.transform(Array($0[(c * volume)..<((c + 1) * volume)]), shape: shape, forward: true) }
                 var combined = spectra[0]
                 for i in 0..<volume {
-                    let line = i % lines
-                    let copy = (0..<(cuts.count - 1)).first { line >= cuts[$0] && line < cuts[$0 + 1] } ?? 0
-                    combined[2 * i] = spectra[copy][2 * i]; combined[2 * i + 1] = spectra[copy][2 * i + 1]
+                    // The plane's index along the last axis once the spectrum is centred.
+                    let z = ((i % depth) + depth / 2) % depth
+                    var source = 0, start = 0
+                    for (k, end) in bounds.enumerated() { if z >= start && z < end { source = k; break }; start = end }
+                    combined[2 * i] = spectra[source][2 * i]; combined[2 * i + 1] = spectra[source][2 * i + 1]
                 }
                 let back = KSpace.transform(combined, shape: shape, forward: false, complexInput: true)
-                for i in 0..<volume { result[c * volume + i] = (back[2 * i] * back[2 * i] + back[2 * i + 1] * back[2 * i + 1]).squareRoot() }
+                for i in 0..<volume { result[c * volume + i] = back[2 * i] }
             }
-            sample.image.data = try Tensor(result, shape: original.image.data.shape)
+            sample.image.data = try Tensor(result, shape: sample.image.data.shape)
+        }
+    }
+
+    /// Motion with `transforms` random moves (± degrees, ± translation mm) at random times.
+    public static func motion(degrees: Double = 10, translation: Double = 10, transforms: Int = 2, probability: Double = 1) -> Transform {
+        Transform("motion(degrees: \(degrees), translation: \(translation), transforms: \(transforms))", probability: probability) { sample, random in
+            func draw(_ bound: Double) -> Double { bound * (2 * Double(random.nextUniform()) - 1) }
+            let n = Swift.max(1, transforms)
+            let rotations = (0..<n).map { _ in (0..<3).map { _ in draw(degrees) } }
+            let translations = (0..<n).map { _ in (0..<3).map { _ in draw(translation) } }
+            let times = (0..<n).map { _ in Double(random.nextUniform()) }.sorted()
+            try motion(rotations: rotations, translations: translations, times: times).body(&sample, &random)
         }
     }
 }

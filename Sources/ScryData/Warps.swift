@@ -65,19 +65,9 @@ extension Transform {
             guard scales.count == dims, translation.count == dims, rotation.count == (dims == 3 ? 3 : 1) else {
                 throw TensorError.invalidArgument(op: "affine", "\(dims)D needs \(dims) scales and translations and \(dims == 3 ? 3 : 1) angles")
             }
-            func turn(_ degrees: Double, _ a: Int, _ b: Int) -> [[Double]] {
-                let angle = degrees * Double.pi / 180
-                var m = (0..<dims).map { r in (0..<dims).map { c in r == c ? 1.0 : 0.0 } }
-                m[a][a] = cos(angle); m[a][b] = -sin(angle); m[b][a] = sin(angle); m[b][b] = cos(angle)
-                return m
-            }
-            func product(_ x: [[Double]], _ y: [[Double]]) -> [[Double]] {
-                (0..<dims).map { r in (0..<dims).map { c in (0..<dims).reduce(0) { $0 + x[r][$1] * y[$1][c] } } }
-            }
-            let matrix: [[Double]] = dims == 3
-                ? product(product(turn(rotation[2], 0, 1), turn(rotation[0], 1, 2)), turn(rotation[1], 2, 0))
-                : turn(rotation[0], 0, 1)
-            let shift = translation.enumerated().map { $0.offset == 2 ? -$0.element : $0.element }
+            // In 2D the one angle turns the x–y plane, as the turn about z does in 3D.
+            let euler = eulerMatrix(dims == 3 ? rotation : [0, 0, rotation[0]])
+            let matrix = (0..<dims).map { r in Array(euler[r].prefix(dims)) }
             let centre = shape.map { Double($0 - 1) / 2 }
             // Output voxel → offset from the centre (mm), unscaled and unshifted, then turned: the
             // input point it shows → input voxel.
@@ -103,6 +93,21 @@ extension Transform {
             let shift = (0..<dims).map { _ in draw(-translation, translation) }
             try affine(rotation: angles, scales: [Double](repeating: factor, count: dims), translation: shift).body(&sample, &random)
         }
+    }
+
+    /// The rotation of ITK's Euler3DTransform from degrees about x, y and z: Rz·Rx·Ry, in the
+    /// x, y, z voxel axes.
+    static func eulerMatrix(_ degrees: [Double]) -> [[Double]] {
+        func turn(_ degrees: Double, _ a: Int, _ b: Int) -> [[Double]] {
+            let angle = degrees * Double.pi / 180
+            var m = (0..<3).map { r in (0..<3).map { c in r == c ? 1.0 : 0.0 } }
+            m[a][a] = cos(angle); m[a][b] = -sin(angle); m[b][a] = sin(angle); m[b][b] = cos(angle)
+            return m
+        }
+        func product(_ x: [[Double]], _ y: [[Double]]) -> [[Double]] {
+            (0..<3).map { r in (0..<3).map { c in (0..<3).reduce(0) { $0 + x[r][$1] * y[$1][c] } } }
+        }
+        return product(product(turn(degrees[2], 0, 1), turn(degrees[0], 1, 2)), turn(degrees[1], 2, 0))
     }
 
     /// The cubic B-spline kernel.

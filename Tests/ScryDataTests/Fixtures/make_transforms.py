@@ -59,6 +59,10 @@ for degrees, scales, translation in [((0, 0, 30), (1, 1, 1), (0, 0, 0)), ((20, 0
 grid = np.random.default_rng(5).uniform(-0.6, 0.6, (5, 6, 4, 3))
 case("elastic", tio.ElasticDeformation(control_points=grid, max_displacement=(0.6, 0.6, 0.6)),
      grid=list(grid.shape[:3]), displacements=[float(v) for v in grid.ravel()])
+for rotations, translations, times in [([[0, 0, 10]], [[0, 0, 0]], [0.6]), ([[5, 0, 0]], [[1, 0, 0]], [0.3]),
+                                       ([[3, -4, 6], [-2, 5, 1]], [[0.5, -1, 1], [1, 0.5, -0.5]], [0.2, 0.7])]:
+    case("motion", tio.Motion(degrees=np.array(rotations, float), translation=np.array(translations, float), times=np.array(times),
+                              image_interpolation="linear"), rotations=rotations, translations=translations, times=times)
 spikes = [[0.1, 0.7, 0.4], [0.9, 0.2, 0.6]]
 case("spikes", tio.Spike(spikes_positions=np.array(spikes), intensity=0.5), positions=spikes, intensity=0.5)
 json.dump({"torchio": tio.__version__, "input": t(image), "label": t(label), "spacing": [1.0, 1.5, 2.0], "cases": cases},
