@@ -46,20 +46,31 @@ extension Transform {
         }
     }
 
-    /// Down-samples one random spatial axis by a factor from the range, then back (nearest),
-    /// as thick-slice acquisitions look (TorchIO's RandomAnisotropy). The label is untouched.
+    /// Down-samples one spatial axis by `factor` (nearest), then resamples back onto the
+    /// original grid (linear), as thick-slice acquisitions look: TorchIO's RandomAnisotropy with
+    /// its axis and factor chosen. The label is untouched.
+    public static func anisotropy(axis: Int, factor: Double) -> Transform {
+        Transform("anisotropy(axis: \(axis), factor: \(factor))") { sample, _ in
+            let shape = sample.image.shape
+            guard (0..<shape.count).contains(axis), factor >= 1 else {
+                throw TensorError.invalidArgument(op: "anisotropy", "axis must be 0…\(shape.count - 1) and factor at least 1")
+            }
+            var ratios = [Double](repeating: 1, count: shape.count), small = shape
+            ratios[axis] = factor
+            small[axis] = Swift.max(1, Int((Double(shape[axis]) / factor - 1e-9).rounded(.up)))
+            let down = try resampled(sample.image.data, sizes: small, ratios: ratios, nearest: true)
+            sample.image.data = try resampled(down, sizes: shape, ratios: ratios.map { 1 / $0 }, nearest: false)
+        }
+    }
+
+    /// Anisotropy along a random one of `axes` by a factor drawn from the range.
     public static func anisotropy(axes: [Int] = [0, 1, 2], factor: (Double, Double) = (1.5, 5), probability: Double = 1) -> Transform {
         Transform("anisotropy(axes: \(axes), factor: [\(factor.0), \(factor.1)])", probability: probability) { sample, random in
-            let shape = sample.image.shape
-            let usable = axes.filter { $0 < shape.count }
+            let usable = axes.filter { $0 >= 0 && $0 < sample.image.shape.count }
             guard !usable.isEmpty else { return }
             let axis = usable[Int(random.next() % UInt64(usable.count))]
             let f = factor.0 + (factor.1 - factor.0) * Double(random.nextUniform())
-            var small = shape
-            small[axis] = Swift.max(1, Int((Double(shape[axis]) / f).rounded()))
-            let batch = try sample.image.data.unsqueeze(0)
-            let down = try Tensor.upsample(batch, size: small, mode: .nearest)
-            sample.image.data = try Tensor.upsample(down, size: shape, mode: .nearest).index([.at(0)]).contiguous()
+            try anisotropy(axis: axis, factor: f).body(&sample, &random)
         }
     }
 

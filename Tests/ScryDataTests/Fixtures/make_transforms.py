@@ -63,6 +63,19 @@ for rotations, translations, times in [([[0, 0, 10]], [[0, 0, 0]], [0.6]), ([[5,
                                        ([[3, -4, 6], [-2, 5, 1]], [[0.5, -1, 1], [1, 0.5, -0.5]], [0.2, 0.7])]:
     case("motion", tio.Motion(degrees=np.array(rotations, float), translation=np.array(translations, float), times=np.array(times),
                               image_interpolation="linear"), rotations=rotations, translations=translations, times=times)
+def anisotropy(axis, factor):
+    """RandomAnisotropy's two resamplings with its axis and factor fixed."""
+    def run(subject):
+        spacing = list(subject.spacing)
+        spacing[axis] *= factor
+        down = tio.Resample(target=tuple(spacing), image_interpolation="nearest", scalars_only=True)(subject)
+        image = subject.get_first_image()
+        return tio.Resample(target=(image.spatial_shape, image.affine), image_interpolation="linear", scalars_only=True)(down)
+    return run
+
+
+case("anisotropy", anisotropy(0, 2.5), axis=0, factor=2.5)
+case("anisotropy", anisotropy(2, 1.7), axis=2, factor=1.7)
 spikes = [[0.1, 0.7, 0.4], [0.9, 0.2, 0.6]]
 case("spikes", tio.Spike(spikes_positions=np.array(spikes), intensity=0.5), positions=spikes, intensity=0.5)
 json.dump({"torchio": tio.__version__, "input": t(image), "label": t(label), "spacing": [1.0, 1.5, 2.0], "cases": cases},
