@@ -74,16 +74,17 @@ extension Transform {
         }
     }
 
-    /// Swaps `count` pairs of random patches of the image (TorchIO's RandomSwap).
-    public static func swapPatches(patchSize: [Int], count: Int = 10, probability: Double = 1) -> Transform {
-        Transform("swap_patches(\(shapeString(patchSize)), count: \(count))", probability: probability) { sample, random in
+    /// Swaps patches of `patchSize` between pairs of corners, in order, in every channel:
+    /// TorchIO's Swap (used for context restoration in self-supervised learning).
+    public static func swapPatches(patchSize: [Int], locations: [([Int], [Int])]) -> Transform {
+        Transform("swap_patches(\(shapeString(patchSize)), locations: \(locations.count))") { sample, _ in
             let shape = sample.image.shape
-            guard patchSize.count == shape.count, zip(patchSize, shape).allSatisfy({ $0 <= $1 }) else {
-                throw TensorError.shapeMismatch(op: "swap_patches", "patch \(shapeString(patchSize)) for an image of \(shapeString(shape))")
+            guard patchSize.count == shape.count,
+                  locations.allSatisfy({ pair in [pair.0, pair.1].allSatisfy { c in c.count == shape.count && zip(zip(c, patchSize), shape).allSatisfy { $0.0 >= 0 && $0.0 + $0.1 <= $1 } } }) else {
+                throw TensorError.shapeMismatch(op: "swap_patches", "patches \(shapeString(patchSize)) at the given corners must lie inside \(shapeString(shape))")
             }
             var values = try sample.image.data.contiguous().floats()
             let channels = sample.image.channels, volume = shape.reduce(1, *)
-            func corner() -> [Int] { zip(shape, patchSize).map { Int(random.next() % UInt64($0 - $1 + 1)) } }
             func offsets(_ at: [Int]) -> [Int] {
                 var result = [0]
                 for axis in 0..<shape.count {
@@ -92,12 +93,33 @@ extension Transform {
                 }
                 return result
             }
-            for _ in 0..<count {
-                let a = offsets(corner()), b = offsets(corner())
-                guard Set(a).isDisjoint(with: b) else { continue }
-                for c in 0..<channels { for (i, j) in zip(a, b) { values.swapAt(c * volume + i, c * volume + j) } }
+            for (first, second) in locations {
+                let a = offsets(first), b = offsets(second)
+                for c in 0..<channels {
+                    let firstValues = a.map { values[c * volume + $0] }, secondValues = b.map { values[c * volume + $0] }
+                    for (k, j) in b.enumerated() { values[c * volume + j] = firstValues[k] }
+                    for (k, i) in a.enumerated() { values[c * volume + i] = secondValues[k] }
+                }
             }
             sample.image.data = try Tensor(values, shape: sample.image.data.shape)
+        }
+    }
+
+    /// `count` swaps of random patch pairs (TorchIO's RandomSwap; a pair whose second patch
+    /// would sit exactly on the first is drawn again).
+    public static func swapPatches(patchSize: [Int], count: Int = 10, probability: Double = 1) -> Transform {
+        Transform("swap_patches(\(shapeString(patchSize)), count: \(count))", probability: probability) { sample, random in
+            let shape = sample.image.shape
+            guard patchSize.count == shape.count, zip(patchSize, shape).allSatisfy({ $0 >= 1 && $0 <= $1 }) else {
+                throw TensorError.shapeMismatch(op: "swap_patches", "patch \(shapeString(patchSize)) for an image of \(shapeString(shape))")
+            }
+            func corner() -> [Int] { zip(shape, patchSize).map { Int(random.next() % UInt64($0 - $1 + 1)) } }
+            let locations = (0..<Swift.max(0, count)).compactMap { _ -> ([Int], [Int])? in
+                let first = corner()
+                for _ in 0..<16 { let second = corner(); if second != first { return (first, second) } }
+                return nil
+            }
+            try swapPatches(patchSize: patchSize, locations: locations).body(&sample, &random)
         }
     }
 

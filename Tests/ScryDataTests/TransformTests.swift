@@ -44,6 +44,9 @@ final class TransformTests: XCTestCase {
             case "affine":
                 func list(_ key: String) -> [Double] { (args[key] as! [NSNumber]).map(\.doubleValue) }
                 transform = .affine(rotation: list("rotation"), scales: list("scales"), translation: list("translation"))
+            case "swap":
+                let pairs = (args["locations"] as! [[[Int]]]).map { ($0[0], $0[1]) }
+                transform = .swapPatches(patchSize: args["patch"] as! [Int], locations: pairs)
             case "anisotropy": transform = .anisotropy(axis: args["axis"] as! Int, factor: number("factor"))
             case "motion":
                 func nested(_ key: String) -> [[Double]] { (args[key] as! [[NSNumber]]).map { $0.map(\.doubleValue) } }
@@ -69,7 +72,7 @@ final class TransformTests: XCTestCase {
             }
             names.insert(name)
         }
-        XCTAssertEqual(names.count, 16)
+        XCTAssertEqual(names.count, 17)
     }
 
     func testRandomStepsFollowTheirSeedAndStatistics() throws {

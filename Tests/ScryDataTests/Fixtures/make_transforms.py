@@ -76,6 +76,9 @@ def anisotropy(axis, factor):
 
 case("anisotropy", anisotropy(0, 2.5), axis=0, factor=2.5)
 case("anisotropy", anisotropy(2, 1.7), axis=2, factor=1.7)
+locations = [((0, 0, 0), (3, 2, 1)), ((1, 3, 2), (4, 0, 0))]
+case("swap", tio.Swap(patch_size=(2, 2, 2), locations=[(np.array(a), np.array(b)) for a, b in locations]),
+     patch=[2, 2, 2], locations=[[list(a), list(b)] for a, b in locations])
 spikes = [[0.1, 0.7, 0.4], [0.9, 0.2, 0.6]]
 case("spikes", tio.Spike(spikes_positions=np.array(spikes), intensity=0.5), positions=spikes, intensity=0.5)
 json.dump({"torchio": tio.__version__, "input": t(image), "label": t(label), "spacing": [1.0, 1.5, 2.0], "cases": cases},
