@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "ScryShellTests", dependencies: ["ScryShell", "ScryLang", "ScryNotebook"], swiftSettings: niftiHeaders),
         .testTarget(name: "ScryNotebookTests", dependencies: ["ScryNotebook", "ScryLang"], exclude: ["Fixtures"], swiftSettings: niftiHeaders),
         .testTarget(name: "ScryNNTests", dependencies: ["ScryNN", "ScryTensor"], exclude: ["Fixtures"]),
-        .testTarget(name: "ScryDataTests", dependencies: ["ScryData", "ScryTensor"], exclude: ["Fixtures"],
+        .testTarget(name: "ScryDataTests", dependencies: ["ScryData", "ScryNN", "ScryTensor"], exclude: ["Fixtures"],
                     swiftSettings: niftiHeaders),
         .testTarget(name: "ScryVisionTests", dependencies: ["ScryVision", "ScryTensor"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],

@@ -35,6 +35,17 @@ public struct MedicalImage {
     public var shape: [Int] { Array(data.shape.dropFirst()) }
     public var channels: Int { data.shape[0] }
 
+    /// The world direction each voxel axis points to, as nibabel's aff2axcodes names it
+    /// ("RAS", "LPS", …): the largest component of the axis's column of the affine.
+    public var orientation: String {
+        (0..<Swift.min(3, shape.count)).map { axis -> String in
+            let column = (0..<3).map { affine[$0][axis] }
+            let world = column.indices.max { Swift.abs(column[$0]) < Swift.abs(column[$1]) }!
+            let letters = [("R", "L"), ("A", "P"), ("S", "I")][world]
+            return column[world] >= 0 ? letters.0 : letters.1
+        }.joined()
+    }
+
     /// diag(spacing, 1), padded to three axes.
     public static func diagonalAffine(_ spacing: [Double]) -> [[Double]] {
         (0..<4).map { row in

@@ -91,6 +91,18 @@ extension Transform {
         intensity("clip(low: \(low), high: \(high))") { values, _ in values.map { Float(Swift.min(Swift.max(Double($0), low), high)) } }
     }
 
+    /// Values clamped to the image's own percentiles (0…100).
+    public static func clip(percentiles: (Double, Double)) -> Transform {
+        intensity("clip(percentiles: [\(percentiles.0), \(percentiles.1)])") { values, _ in
+            guard (0...100).contains(percentiles.0), (0...100).contains(percentiles.1), percentiles.0 <= percentiles.1, !values.isEmpty else {
+                throw TensorError.invalidArgument(op: "clip", "percentiles must rise within 0…100, got [\(percentiles.0), \(percentiles.1)]")
+            }
+            let sorted = values.sorted()
+            let low = percentile(sorted, percentiles.0), high = percentile(sorted, percentiles.1)
+            return values.map { Float(Swift.min(Swift.max(Double($0), low), high)) }
+        }
+    }
+
     /// Values outside low…high set to 0 (GaNDLF's threshold).
     public static func threshold(low: Double, high: Double) -> Transform {
         intensity("threshold(low: \(low), high: \(high))") { values, _ in values.map { Double($0) < low || Double($0) > high ? 0 : $0 } }

@@ -37,7 +37,7 @@ final class ImageObject: HostObject {
 
     func subscriptGet(_ subscripts: [SubscriptValue]) throws -> Value? { try TensorObject(image.data).subscriptGet(subscripts) }
 
-    var attributeNames: [String] { ["affine", "channels", "data", "format", "path", "shape", "spacing", "dtype", "with_data"] }
+    var attributeNames: [String] { ["affine", "channels", "data", "dtype", "format", "orientation", "path", "shape", "spacing", "with_data"] }
 
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
         switch name {
@@ -48,6 +48,7 @@ final class ImageObject: HostObject {
         case "affine": return TensorBindings.wrap(try Tensor(flat: image.affine.flatMap { $0 }, shape: [4, 4]))
         case "path": return image.path.map { .string($0) } ?? .nil
         case "format": return .string(image.format)
+        case "orientation": return .string(image.orientation)
         case "dtype": return .string(image.storedType)
         case "with_data":
             return .function(NativeFunction("with_data", [Parameter("data")],

@@ -73,7 +73,7 @@ enum TransformBindings {
                                      Parameter("tiles", default: .int(8)), Parameter("clip_limit", default: .float(2))],
                        doc: "One preprocessing or augmentation step for transforms([...]): \(names.joined(separator: ", ")); p is an augmentation's probability.",
                        help: """
-                       zscore(nonzero:), rescale(low: 0, high: 1, percentiles: [0, 100]), clip(low, high), threshold(low, high), \
+                       zscore(nonzero:), rescale(low: 0, high: 1, percentiles: [0, 100]), clip(low, high) or clip(percentiles: [1, 99]), threshold(low, high), \
                        gamma(log_gamma: [-0.3, 0.3]), noise(mean: 0, std: [0, 0.25]), brightness_contrast(brightness: [-0.1, 0.1], \
                        contrast: [0.9, 1.1]), flip(axes: [0]), rotate90(axes: [0, 1]), crop_or_pad(size), centre_crop(size), \
                        crop_to_nonzero, resize(size), resample(spacing), blur(std: [0, 2] in mm), bias_field(coefficient: 0.5, order: 3), \
@@ -98,7 +98,13 @@ enum TransformBindings {
             case "rescale":
                 let percentiles = a.has("percentiles") ? try a.doubleList("percentiles") : [0, 100]
                 step = .rescale(low: try a.optionalDouble("low") ?? 0, high: try a.optionalDouble("high") ?? 1, percentiles: (percentiles[0], percentiles.last!))
-            case "clip": step = .clip(low: try need("low"), high: try need("high"))
+            case "clip":
+                if a.has("percentiles") {
+                    let p = try a.doubleList("percentiles")
+                    step = .clip(percentiles: (p[0], p[p.count - 1]))
+                } else {
+                    step = .clip(low: try need("low"), high: try need("high"))
+                }
             case "threshold": step = .threshold(low: try need("low"), high: try need("high"))
             case "gamma": step = .gamma(logRange: try range(a, "log_gamma", (-0.3, 0.3)), probability: p)
             case "noise": step = .noise(mean: try a.double("mean"), stdRange: try range(a, "std", (0, 0.25)), probability: p)

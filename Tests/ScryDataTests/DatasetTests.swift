@@ -54,6 +54,19 @@ final class DatasetTests: XCTestCase {
         }
     }
 
+    func testSplitsOfACSVDatasetWriteBackAsCSV() throws {
+        let source = Dataset.phantom(try Phantom(dimension: 3, size: 8, classes: 2, task: .classification), count: 6)
+        let csv = try source.write(to: folder.appendingPathComponent("all").path)
+        let parts = try Dataset.csv(csv).split([0.5, 0.5, 0], seed: 1, stratify: true)
+        let path = folder.appendingPathComponent("train.csv").path
+        try parts[0].writeCSV(to: path)
+        let back = try Dataset.csv(path)
+        XCTAssertEqual(back.subjects.map(\.id), parts[0].subjects.map(\.id))
+        XCTAssertEqual(back.subjects.map(\.value), parts[0].subjects.map(\.value))
+        XCTAssertEqual(try back.image(0).data.scalars(), try parts[0].image(0).data.scalars())
+        XCTAssertThrowsError(try source.writeCSV(to: path)) { XCTAssertTrue("\($0)".contains("write(folder)")) }
+    }
+
     func testHeadersMatchAsGaNDLFsAndBadRowsAreAllReported() throws {
         let phantom = Dataset.phantom(try Phantom(dimension: 3, size: 8), count: 2)
         _ = try phantom.write(to: folder.path)

@@ -18,6 +18,9 @@ final class NIfTITests: XCTestCase {
         let reference = try JSONDecoder().decode([String: Expected].self,
                                                   from: Data(contentsOf: fixtures.appendingPathComponent("nifti_reference.json")))
         XCTAssertGreaterThanOrEqual(reference.count, 13)
+        XCTAssertEqual(try NIfTI.read(fixtures.appendingPathComponent("four_d.nii.gz").path).orientation, "RAS")
+        let flipped = try MedicalImage(data: try Tensor.zeros([1, 2, 2, 2]), affine: [[0, 0, -1, 0], [-2, 0, 0, 0], [0, 1.5, 0, 0], [0, 0, 0, 1]])
+        XCTAssertEqual(flipped.orientation, "PSL", "each voxel axis named by its largest world component, as nibabel's aff2axcodes")
         for (name, expected) in reference.sorted(by: { $0.key < $1.key }) {
             let image = try NIfTI.read(fixtures.appendingPathComponent(name).path)
             let spatial = Array(expected.shape.prefix(3)), channels = expected.shape.dropFirst(3).reduce(1, *)

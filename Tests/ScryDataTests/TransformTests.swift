@@ -98,6 +98,13 @@ final class TransformTests: XCTestCase {
         XCTAssertTrue(pipeline.description.hasPrefix("1. flip(axes: [0]) (p = 0.5)\n2. rotate90"), pipeline.description)
     }
 
+    func testClippingToPercentiles() throws {
+        let ramp = Sample(image: try MedicalImage(data: try Tensor.arange(0, 101).reshape([1, 101])))
+        let clipped = try Pipeline([.clip(percentiles: (10, 90))]).apply(ramp).image.data.scalars()
+        XCTAssertEqual(clipped.min(), 10); XCTAssertEqual(clipped.max(), 90); XCTAssertEqual(clipped[50], 50)
+        XCTAssertThrowsError(try Pipeline([.clip(percentiles: (90, 10))]).apply(ramp))
+    }
+
     func testCroppingAndResampling() throws {
         let values = (0..<64).map { i -> Float in (2..<5).contains(i / 8) && (3..<6).contains(i % 8) ? 1 : 0 }
         let image = try MedicalImage(data: try Tensor(values, shape: [1, 8, 8]), spacing: [1, 2])
