@@ -7,6 +7,7 @@ extension Transform {
     /// term of degree up to `order` (x's power outermost, as TorchIO's BiasField orders them).
     public static func biasField(coefficients: [Double], order: Int) -> Transform {
         Transform("bias_field(coefficients: \(coefficients), order: \(order))") { sample, _ in
+            guard (0...10).contains(order) else { throw TensorError.invalidArgument(op: "bias_field", "order must be 0…10, got \(order)") }
             let shape = sample.image.shape, dims = shape.count
             let powers = biasTerms(dims, order)
             guard coefficients.count == powers.count else {
@@ -40,6 +41,7 @@ extension Transform {
     /// A bias field with each coefficient uniform in ±coefficient (TorchIO's RandomBiasField).
     public static func biasField(coefficient: Double = 0.5, order: Int = 3, probability: Double = 1) -> Transform {
         Transform("bias_field(coefficient: \(coefficient), order: \(order))", probability: probability) { sample, random in
+            guard (0...10).contains(order) else { throw TensorError.invalidArgument(op: "bias_field", "order must be 0…10, got \(order)") }
             let terms = biasTerms(sample.image.shape.count, order).count
             let coefficients = (0..<terms).map { _ in coefficient * (2 * Double(random.nextUniform()) - 1) }
             try biasField(coefficients: coefficients, order: order).body(&sample, &random)
@@ -157,15 +159,19 @@ extension Transform {
     /// cumulative histogram of `bins` bins, scaled to the original range.
     public static func equalize(bins: Int = 256) -> Transform {
         intensity("equalize(bins: \(bins))") { values, _ in
-            guard let low = values.min(), let high = values.max(), high > low else { return values }
+            guard bins >= 2 else { throw TensorError.invalidArgument(op: "equalize", "bins must be at least 2, got \(bins)") }
+            // NaN and infinite voxels (outside a brain mask, say) are left as they are.
+            let finite = values.filter(\.isFinite)
+            guard let low = finite.min(), let high = finite.max(), high > low else { return values }
             let width = Double(high - low) / Double(bins)
             var histogram = [Double](repeating: 0, count: bins)
-            for v in values { histogram[Swift.min(bins - 1, Int(Double(v - low) / width))] += 1 }
+            for v in finite { histogram[Swift.min(bins - 1, Int(Double(v - low) / width))] += 1 }
             var cdf = histogram
             for i in 1..<bins { cdf[i] += cdf[i - 1] }
             let total = cdf[bins - 1]
             return values.map { v in
-                Float(Double(low) + cdf[Swift.min(bins - 1, Int(Double(v - low) / width))] / total * Double(high - low))
+                guard v.isFinite else { return v }
+                return Float(Double(low) + cdf[Swift.min(bins - 1, Int(Double(v - low) / width))] / total * Double(high - low))
             }
         }
     }
@@ -178,11 +184,15 @@ extension Transform {
         Transform("adaptive_equalize(tiles: \(tiles), clip_limit: \(clipLimit))") { sample, _ in
                 let shape = sample.image.shape
                 guard shape.count == 2 || shape.count == 3 else { throw TensorError.shapeMismatch(op: "adaptive_equalize", "a 2D or 3D image, got \(shapeString(shape))") }
+                guard tiles >= 1, bins >= 2, clipLimit > 0 else {
+                    throw TensorError.invalidArgument(op: "adaptive_equalize", "tiles ≥ 1, bins ≥ 2 and a positive clip limit needed")
+                }
                 var values = try sample.image.data.contiguous().floats()
-                guard let low = values.min(), let high = values.max(), high > low else { return }
+                let finite = values.filter(\.isFinite)
+                guard let low = finite.min(), let high = finite.max(), high > low else { return }
                 let (w, h) = (shape[0], shape[1]), depth = shape.count == 3 ? shape[2] : 1
                 let tx = Swift.max(1, Swift.min(tiles, w)), ty = Swift.max(1, Swift.min(tiles, h))
-                func bin(_ v: Float) -> Int { Swift.min(bins - 1, Int(Double(v - low) / Double(high - low) * Double(bins))) }
+                func bin(_ v: Float) -> Int { v.isFinite ? Swift.min(bins - 1, Int(Double(v - low) / Double(high - low) * Double(bins))) : 0 }
                 for c in 0..<sample.image.channels {
                     for z in 0..<depth {
                         func index(_ x: Int, _ y: Int) -> Int { ((c * w + x) * h + y) * depth + z }

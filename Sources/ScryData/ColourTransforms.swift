@@ -16,6 +16,9 @@ extension Transform {
                                     probability: Double = 1) -> Transform {
         Transform("colour_jitter(brightness: \(brightness), contrast: \(contrast), saturation: \(saturation), hue: \(hue))",
                   probability: probability) { sample, random in
+            guard Swift.abs(hue) <= 0.5, brightness >= 0, contrast >= 0, saturation >= 0 else {
+                throw TensorError.invalidArgument(op: "colour_jitter", "hue must be within ±0.5 turns and the strengths non-negative")
+            }
             var p = try rgbPlanes(sample.image)
             let n = p[0].count
             func factor(_ strength: Double) -> Float { Float(1 + strength * (2 * Double(random.nextUniform()) - 1)) }

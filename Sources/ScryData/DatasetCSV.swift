@@ -119,13 +119,14 @@ extension Dataset {
             let image = try self.image(i)
             let planar = image.shape.count == 2
             var fields = [subject.id]
+            // One file per channel column; a single column keeps all of the image's channels (RGB).
+            let perFile = channelNames.count == 1 ? image.channels : 1
             for (c, name) in channelNames.enumerated() {
                 var channel = image
-                channel.data = try image.data.index([.slice(start: c, stop: c + 1, step: nil)])
+                channel.data = try image.data.index([.slice(start: c * perFile, stop: (c + 1) * perFile, step: nil)])
                 let file = "\(subject.id)_\(name.lowercased())" + (planar ? ".png" : ".nii.gz")
                 let path = URL(fileURLWithPath: folder).appendingPathComponent(file).path
-                // 2D images go to 8-bit PNG, intensities 0…1.5 spread over 0…255.
-                if planar { try PlanarImage.writePNG(channel, to: path, low: 0, high: 1.5) } else { try NIfTI.write(channel, to: path) }
+                if planar { try Dataset.writePlanar(channel, to: path) } else { try NIfTI.write(channel, to: path) }
                 fields.append(file)
             }
             if hasLabels, let label = try self.label(i) {
@@ -144,6 +145,17 @@ extension Dataset {
             throw DataError(csv, failure.description)
         }
         return csv
+    }
+
+    /// A 2D image as PNG keeping what it holds: 8-bit and 16-bit files as they were stored,
+    /// phantoms' intensities 0…1.5 spread over 0…255, anything else windowed min to max.
+    static func writePlanar(_ image: MedicalImage, to path: String) throws {
+        switch (image.format, image.storedType) {
+        case ("phantom", _): try PlanarImage.writePNG(image, to: path, low: 0, high: 1.5)
+        case (_, "uint8"): try PlanarImage.writePNG(image, to: path, low: 0, high: 255)
+        case (_, "uint16"): try PlanarImage.writePNG(image, to: path, bits: 16)
+        default: try PlanarImage.writePNG(image, to: path)
+        }
     }
 
     /// Writes a GaNDLF CSV listing this dataset's files (absolute paths): a split of a CSV

@@ -7,7 +7,11 @@ extension Dataset {
     private func shuffledGroups(seed: UInt64, stratify: Bool) -> [[Int]] {
         var random = RandomGenerator(seed: seed &+ 0x5C12)
         var groups: [Double: [Int]] = [:]
-        for (i, subject) in subjects.enumerated() { groups[stratify ? (subject.value ?? 0) : 0, default: []].append(i) }
+        // NaN never equals itself as a key: such targets form one group of their own.
+        for (i, subject) in subjects.enumerated() {
+            let value = subject.value ?? 0
+            groups[stratify ? (value.isNaN ? -.infinity : value) : 0, default: []].append(i)
+        }
         return groups.keys.sorted().map { key in
             var members = groups[key]!
             for i in stride(from: members.count - 1, to: 0, by: -1) { members.swapAt(i, Int(random.next() % UInt64(i + 1))) }

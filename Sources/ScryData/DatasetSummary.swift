@@ -23,7 +23,7 @@ public struct DatasetSummary {
             spacingCounts[image.spacing.map { ($0 * 1e4).rounded() / 1e4 }, default: 0] += 1
             low = Swift.min(low, try image.data.min().item()); high = Swift.max(high, try image.data.max().item())
             if let label = try dataset.label(i) {
-                for value in label.data.scalars() { classes[Int(value.rounded()), default: 0] += 1 }
+                for value in label.data.scalars() where value.isFinite && Swift.abs(value) < 1e9 { classes[Int(value.rounded()), default: 0] += 1 }
             }
         }
         shapes = shapeCounts.sorted { $0.value > $1.value }.map { ($0.key, $0.value) }
@@ -46,7 +46,7 @@ public struct DatasetSummary {
         }
         if !values.isEmpty {
             let distinct = Set(values)
-            if distinct.count <= 10 && distinct.allSatisfy({ $0 == $0.rounded() }) {
+            if distinct.count <= 10 && distinct.allSatisfy({ $0 == $0.rounded() && Swift.abs($0) < 1e15 }) {
                 lines.append("values: " + distinct.sorted().map { v in "\(Int(v)) (\(values.filter { $0 == v }.count))" }.joined(separator: ", "))
             } else {
                 lines.append(String(format: "values: %.4g to %.4g, mean %.4g", values.min()!, values.max()!, values.reduce(0, +) / Double(values.count)))

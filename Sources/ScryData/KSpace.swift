@@ -57,7 +57,8 @@ extension Transform {
     /// the intensity (RandomGhosting).
     public static func ghosting(every: Int, axis: Int, intensity: Double) -> Transform {
         Transform("ghosting(every: \(every), axis: \(axis), intensity: \(intensity))") { sample, _ in
-            guard every >= 1, axis < sample.image.shape.count else { throw TensorError.invalidAxis(op: "ghosting", axis: axis, rank: sample.image.shape.count) }
+            guard every >= 1 else { throw TensorError.invalidArgument(op: "ghosting", "ghost spacing must be at least 1, got \(every)") }
+            guard axis >= 0, axis < sample.image.shape.count else { throw TensorError.invalidAxis(op: "ghosting", axis: axis, rank: sample.image.shape.count) }
             let damping = Float(1 - intensity)
             sample.image.data = try KSpace.edit(sample.image.data) { spectrum, shape in
                 let n = shape[axis], stride = shape[(axis + 1)...].reduce(1, *)
@@ -76,7 +77,7 @@ extension Transform {
     public static func ghosting(ghosts: (Int, Int) = (4, 10), intensity: (Double, Double) = (0.5, 1), axes: [Int] = [0, 1, 2],
                                 probability: Double = 1) -> Transform {
         Transform("ghosting(ghosts: [\(ghosts.0), \(ghosts.1)], intensity: [\(intensity.0), \(intensity.1)])", probability: probability) { sample, random in
-            let dims = sample.image.shape.count, usable = axes.filter { $0 < dims }
+            let dims = sample.image.shape.count, usable = axes.filter { $0 >= 0 && $0 < dims }
             guard !usable.isEmpty else { return }
             let axis = usable[Int(random.next() % UInt64(usable.count))]
             let every = ghosts.0 + Int(random.next() % UInt64(Swift.max(1, ghosts.1 - ghosts.0 + 1)))
@@ -117,7 +118,7 @@ extension Transform {
 
     public static func spikes(count: (Int, Int) = (1, 1), intensity: (Double, Double) = (1, 3), probability: Double = 1) -> Transform {
         Transform("spikes(count: [\(count.0), \(count.1)], intensity: [\(intensity.0), \(intensity.1)])", probability: probability) { sample, random in
-            let n = count.0 + Int(random.next() % UInt64(Swift.max(1, count.1 - count.0 + 1)))
+            let n = Swift.max(0, count.0) + Int(random.next() % UInt64(Swift.max(1, count.1 - count.0 + 1)))
             let strength = intensity.0 + (intensity.1 - intensity.0) * Double(random.nextUniform())
             let positions = (0..<n).map { _ in sample.image.shape.map { _ in Double(random.nextUniform()) } }
             try spikes(positions: positions, intensity: strength).body(&sample, &random)

@@ -5,7 +5,8 @@ import ScryTensor
 public enum LabelEncoding {
     /// The label values of each class.
     public static func parse(_ classList: [String]) throws -> [[Double]] {
-        try classList.map { entry in
+        guard !classList.isEmpty else { throw TensorError.invalidArgument(op: "one_hot", "class_list is empty") }
+        return try classList.map { entry in
             try entry.components(separatedBy: "||").map { part in
                 guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else {
                     throw TensorError.invalidArgument(op: "one_hot", "class \"\(entry)\" is not a label value or a union such as \"2||3\"")

@@ -13,7 +13,9 @@ public struct Phantom {
 
     public init(dimension: Int = 2, size: Int = 128, classes: Int = 3, task: Task = .segmentation, seed: UInt64 = 0) throws {
         guard dimension == 2 || dimension == 3 else { throw TensorError.invalidArgument(op: "phantom", "dimension must be 2 or 3, got \(dimension)") }
-        guard size >= 8 else { throw TensorError.invalidArgument(op: "phantom", "size must be at least 8, got \(size)") }
+        guard size >= 8, size <= (dimension == 2 ? 4096 : 512) else {
+            throw TensorError.invalidArgument(op: "phantom", "size must be 8…\(dimension == 2 ? 4096 : 512) in \(dimension)D, got \(size)")
+        }
         guard classes >= 2 && classes <= 8 else { throw TensorError.invalidArgument(op: "phantom", "classes must be 2 to 8, got \(classes)") }
         self.dimension = dimension; self.size = size; self.classes = classes; self.task = task; self.seed = seed
     }

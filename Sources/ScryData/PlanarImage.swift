@@ -108,9 +108,12 @@ public enum PlanarImage {
         guard bits == 8 || bits == 16 else { throw DataError(path, "PNG bit depth is 8 or 16, not \(bits)") }
         let width = image.shape[0], height = image.shape[1], channels = image.channels
         let values = image.data.scalars()
-        let lowest = low ?? (bits == 8 ? values.min() ?? 0 : 0), highest = high ?? (bits == 8 ? values.max() ?? 1 : 65535)
+        // NaN voxels are written as 0 and left out of the default window.
+        let finite = values.filter(\.isFinite)
+        let lowest = low ?? (bits == 8 ? finite.min() ?? 0 : 0), highest = high ?? (bits == 8 ? finite.max() ?? 1 : 65535)
         let top = bits == 8 ? 255.0 : 65535.0
         func level(_ v: Double) -> Double {
+            guard !v.isNaN else { return 0 }
             if bits == 16 && low == nil && high == nil { return Swift.max(0, Swift.min(top, v.rounded())) }
             return highest > lowest ? Swift.max(0, Swift.min(top, ((v - lowest) / (highest - lowest) * top).rounded())) : 0
         }

@@ -40,6 +40,9 @@ public enum SlidingWindow {
                 throw TensorError.shapeMismatch(op: "sliding_window", "the function returned \(shapeString(prediction.shape)) for patches \(shapeString([batch.count, volume.shape[0]] + patchSize)); it must return [N, K, …patch]")
             }
             if classes == 0 { classes = prediction.shape[1]; output = [Float](repeating: 0, count: classes * total) }
+            guard prediction.shape[1] == classes else {
+                throw TensorError.shapeMismatch(op: "sliding_window", "the function returned \(prediction.shape[1]) channels for one batch and \(classes) for the first")
+            }
             let values = try prediction.to(.float32).contiguous().floats()
             for (n, corner) in batch.enumerated() {
                 for p in 0..<patchVolume {

@@ -30,6 +30,10 @@ extension Transform {
     /// Rotates by a random multiple of 90° in the plane of two spatial axes.
     public static func rotate90(axes: (Int, Int) = (0, 1), probability: Double = 1) -> Transform {
         spatial("rotate90(axes: [\(axes.0), \(axes.1)])", probability: probability) { data, _, random in
+            let spatialAxes = data.rank - 1
+            guard axes.0 != axes.1, (0..<spatialAxes).contains(axes.0), (0..<spatialAxes).contains(axes.1) else {
+                throw TensorError.invalidArgument(op: "rotate90", "axes must be two different spatial axes of 0…\(spatialAxes - 1), got [\(axes.0), \(axes.1)]")
+            }
             let turns = Int(random.next() % 4)
             var result = data
             for _ in 0..<turns {
@@ -49,6 +53,7 @@ extension Transform {
 
     static func cropOrPad(_ data: Tensor, _ size: [Int]) throws -> Tensor {
         let spatial = Array(data.shape.dropFirst())
+        guard size.allSatisfy({ $0 >= 1 }) else { throw TensorError.invalidArgument(op: "crop_or_pad", "sizes must be positive, got \(shapeString(size))") }
         guard spatial.count == size.count else { throw TensorError.shapeMismatch(op: "crop_or_pad", "size \(shapeString(size)) for spatial shape \(shapeString(spatial))") }
         var result = data
         var widths: [(before: Int, after: Int)] = [(0, 0)]
@@ -146,7 +151,9 @@ extension Transform {
             let before = sample.image.shape
             guard spacing.count == before.count, spacing.allSatisfy({ $0 > 0 }) else { throw TensorError.invalidArgument(op: "resample", "\(before.count) positive spacings needed, got \(spacing)") }
             let ratios = zip(spacing, sample.image.spacing).map { $0 / $1 }
-            let sizes = zip(before, ratios).map { n, r in n == 1 ? 1 : Int((Double(n) / r - 1e-9).rounded(.up)) }
+            let exact = zip(before, ratios).map { n, r in n == 1 ? 1 : (Double(n) / r - 1e-9).rounded(.up) }
+            guard exact.reduce(1, *) <= 1e9 else { throw TensorError.invalidArgument(op: "resample", "spacing \(spacing) would make \(exact) voxels") }
+            let sizes = exact.map { Int($0) }
             sample.image.data = try resampled(sample.image.data, sizes: sizes, ratios: ratios, nearest: false)
             sample.image.spacing = spacing
             if var label = sample.label {
@@ -167,6 +174,7 @@ extension Transform {
             for (axis, spacing) in sample.image.spacing.enumerated() {
                 let sigma = std / spacing
                 guard sigma > 0 else { continue }
+                guard sigma < 1e5 else { throw TensorError.invalidArgument(op: "blur", "std \(std) mm is far larger than the image") }
                 let radius = Int(4 * sigma + 0.5)
                 let kernel = (-radius...radius).map { Foundation.exp(-Double($0 * $0) / (2 * sigma * sigma)) }
                 let total = kernel.reduce(0, +)

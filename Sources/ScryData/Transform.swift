@@ -64,6 +64,7 @@ extension Transform {
             guard chosen.count > 1 else { throw TensorError.invalidArgument(op: "zscore", "fewer than two voxels to normalise over") }
             let mean = chosen.reduce(0.0) { $0 + Double($1) } / Double(chosen.count)
             let std = (chosen.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(chosen.count - 1)).squareRoot()
+            guard std.isFinite else { throw TensorError.invalidArgument(op: "zscore", "the image holds NaN or infinite values") }
             guard std > 0 else { throw TensorError.invalidArgument(op: "zscore", "the image is constant (standard deviation 0)") }
             return values.map { Float((Double($0) - mean) / std) }
         }
@@ -79,6 +80,9 @@ extension Transform {
     /// those outside clipped first.
     public static func rescale(low: Double = 0, high: Double = 1, percentiles: (Double, Double) = (0, 100)) -> Transform {
         intensity("rescale(low: \(low), high: \(high), percentiles: [\(percentiles.0), \(percentiles.1)])") { values, _ in
+            guard !values.isEmpty, percentiles.0 >= 0, percentiles.1 <= 100, percentiles.0 <= percentiles.1 else {
+                throw TensorError.invalidArgument(op: "rescale", "percentiles must rise within 0…100 on a non-empty image, got [\(percentiles.0), \(percentiles.1)]")
+            }
             let sorted = values.sorted()
             let inLow = percentile(sorted, percentiles.0), inHigh = percentile(sorted, percentiles.1)
             guard inHigh > inLow else { return values.map { _ in Float(low) } }

@@ -20,6 +20,7 @@ extension Transform {
             }
         }
         for (i, p) in positions.enumerated() {
+            guard p.allSatisfy({ $0.isFinite && Swift.abs($0) < 1e9 }) else { continue }
             if nearest {
                 let q = p.map { Int(($0 + 0.5).rounded(.down)) }
                 guard zip(q, shape).allSatisfy({ $0 >= 0 && $0 < $1 }) else { continue }

@@ -39,8 +39,9 @@ public enum GaNDLFDefaults {
         let betas = s.betas ?? defaultBetas
         let eps = s.eps ?? (kind == .adagrad || kind == .adadelta || kind == .adopt ? 1e-6 : 1e-8)
         let sgd = kind == .sgd
-        return try Optimizer(kind, learningRate: learningRate, momentum: s.momentum ?? (sgd ? 0.99 : 0),
-                             dampening: s.dampening ?? 0, nesterov: s.nesterov ?? sgd, betas: (betas[0], betas[1]), eps: eps,
+        let momentum = s.momentum ?? (sgd ? 0.99 : 0)
+        return try Optimizer(kind, learningRate: learningRate, momentum: momentum,
+                             dampening: s.dampening ?? 0, nesterov: s.nesterov ?? (sgd && momentum > 0 && (s.dampening ?? 0) == 0), betas: (betas[0], betas[1]), eps: eps,
                              weightDecay: s.weightDecay ?? weightDecay, alpha: s.alpha, rho: s.rho ?? 0.9,
                              etas: (s.etas?[0] ?? 0.5, s.etas?[1] ?? 1.2), stepSizes: (s.stepSizes?[0] ?? 1e-6, s.stepSizes?[1] ?? 50),
                              lambda: s.lambda ?? 1e-4, averagingStart: s.t0 ?? 1e6, beta3: betas.count > 2 ? betas[2] : 0.9999,
@@ -66,9 +67,15 @@ public enum GaNDLFDefaults {
         guard let canonical = schedulerNames[name.lowercased()] else {
             throw TensorError.invalidArgument(op: "scheduler", "unknown scheduler \"\(name)\"; known: \(schedulerNames.keys.sorted().joined(separator: ", "))")
         }
+        if let bad = settings.first(where: { !$0.value.isFinite || Swift.abs($0.value) > 1e12 }) {
+            throw TensorError.invalidArgument(op: "scheduler", "\(bad.key) must be a finite number of sensible size, got \(bad.value)")
+        }
         func value(_ key: String, _ fallback: Double) -> Double { settings[key] ?? fallback }
         // GaNDLF's validator sets step_size to learning_rate / 5 when it is not given.
         let stepSize = value("step_size", lr / 5)
+        if settings["step_size"] == nil && ["triangle", "triangle_modified", "triangular", "triangular2", "exp_range", "step"].contains(canonical) && !(stepSize > 0) {
+            throw TensorError.invalidArgument(op: "scheduler", "step_size defaults to lr / 5 (GaNDLF's rule), which is \(stepSize) for lr \(lr): give step_size")
+        }
         let kind: Scheduler.Kind
         switch canonical {
         case "triangle": kind = .triangle(stepSize: stepSize, minimum: value("min_lr", 1e-3), maximum: value("max_lr", 1))

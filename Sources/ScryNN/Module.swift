@@ -148,6 +148,9 @@ open class Module {
         for (_, module) in namedModules() { module.isTraining = training }
     }
 
+    /// Sets this module's mode only, leaving its children's.
+    func setTrainingAlone(_ training: Bool) { isTraining = training }
+
     /// Stops (or restarts) gradients for the parameters of this module and its children.
     public func setFrozen(_ frozen: Bool) {
         for (_, module) in namedModules() {

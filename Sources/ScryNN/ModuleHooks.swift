@@ -83,7 +83,8 @@ extension Module {
         for hook in forwardHooks { try hook.body(self, output) }
         if !backwardHooks.isEmpty && output.requiresGrad {
             let hooks = backwardHooks
-            output = Tensor.custom("\(typeName) (gradient hook)", output: output, inputs: [output]) { [unowned self] g in
+            // The graph keeps the module alive until backward has run, even if the session drops it.
+            output = Tensor.custom("\(typeName) (gradient hook)", output: output, inputs: [output]) { [self] g in
                 for hook in hooks { try hook.body(self, g) }
                 return [g]
             }

@@ -23,9 +23,10 @@ public struct ModuleSummary {
     public init(_ module: Module, input: Tensor, run: (Tensor) throws -> Any) throws {
         let paths = Dictionary(module.namedModules().map { (ObjectIdentifier($0.module), $0.path) }, uniquingKeysWith: { a, _ in a })
         let tracer = ModuleTracer()
-        let wasTraining = module.isTraining
+        // Every module's own mode comes back afterwards (a tree may mix train and eval).
+        let modes = module.namedModules().map { ($0.module, $0.module.isTraining) }
         module.setTraining(false)
-        defer { module.setTraining(wasTraining) }
+        defer { for (m, training) in modes { m.setTrainingAlone(training) } }
         _ = try withNoGrad { try tracer.trace { try run(input) } }
         rows = tracer.calls.map { call in
             let own = call.module.ownParameters.reduce(0) { $0 + $1.tensor.count }

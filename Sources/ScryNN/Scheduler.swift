@@ -56,7 +56,10 @@ public final class Scheduler {
         case let .step(size, gamma):
             // PyTorch decays at the steps divisible by the size, which for a fractional size
             // (GaNDLF's default, learning rate / 5) may be none.
-            let decays = size == size.rounded() ? Double(t / Int(size)) : Double((0...t).filter { $0 > 0 && fmod(Double($0), size) == 0 }.count)
+            let decays: Double
+            if size >= Double(Int.max / 2) { decays = 0 } else if size == size.rounded() { decays = Double(t / Int(size)) } else {
+                decays = Double((0...Swift.max(0, t)).filter { $0 > 0 && fmod(Double($0), size) == 0 }.count)
+            }
             return baseRate * Foundation.pow(gamma, decays)
         case let .multiStep(milestones, gamma): return baseRate * Foundation.pow(gamma, Double(milestones.filter { $0 <= t }.count))
         case let .exponential(gamma): return baseRate * Foundation.pow(gamma, Double(t))
@@ -105,8 +108,13 @@ public final class Scheduler {
             guard let v = state[key] else { throw ScheduleError("the saved state has no \"\(key)\"") }
             return v
         }
-        steps = Int(try value("steps")); rate = try value("rate"); best = try value("best")
-        badSteps = Int(try value("bad_steps")); cooldownLeft = Int(try value("cooldown_left"))
+        func count(_ key: String) throws -> Int {
+            let v = try value(key)
+            guard v.isFinite, v >= 0, v < 1e15 else { throw ScheduleError("the saved \"\(key)\" is \(v), not a count") }
+            return Int(v)
+        }
+        steps = try count("steps"); badSteps = try count("bad_steps"); cooldownLeft = try count("cooldown_left")
+        rate = try value("rate"); best = try value("best")
     }
 
     /// Moves to the next step; reduce-on-plateau needs the monitored `metric` (lower is better).

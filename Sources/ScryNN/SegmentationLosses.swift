@@ -28,7 +28,7 @@ public enum SegmentationLosses {
     }
 
     static func check(_ p: Tensor, _ t: Tensor, _ op: String, _ options: Options) throws {
-        guard p.rank >= 2, p.shape == t.shape else {
+        guard p.rank >= 2, p.shape == t.shape, p.shape[1] >= 1 else {
             throw TensorError.shapeMismatch(op: op, "prediction \(shapeString(p.shape)) and one-hot target \(shapeString(t.shape)) must both be [N, K, …]")
         }
         if let weights = options.penaltyWeights, weights.count != p.shape[1] {
@@ -123,6 +123,9 @@ public enum SegmentationLosses {
     static func reencoded(_ t: Tensor, _ options: Options) throws -> [Tensor] {
         let first = try channel(t, 0)
         let labels = options.classList ?? (0..<t.shape[1]).map(Double.init)
+        guard labels.count == t.shape[1] else {
+            throw TensorError.invalidArgument(op: "dcce", "class_list has \(labels.count) labels for \(t.shape[1]) classes")
+        }
         return try labels.map { try first.eq($0).to(.float32) }
     }
 

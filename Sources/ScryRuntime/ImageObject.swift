@@ -91,6 +91,9 @@ enum ImageBindings {
             }
             var data = object.tensor
             if data.rank == reference.image.shape.count { data = try data.unsqueeze(0) }
+            guard Array(data.shape.dropFirst()) == reference.image.shape else {
+                throw ScryError(.shapeError, "save(): \(path): data \(shapeString(object.tensor.shape)) does not match the reference image's spatial shape \(shapeString(reference.image.shape)) (give [C, …] or […])")
+            }
             image = reference.image
             image.data = try data.to(.float32)
         default: return false

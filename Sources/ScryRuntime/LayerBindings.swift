@@ -40,6 +40,11 @@ enum LayerBindings {
         a.has(name) ? try TensorBindings.tensor(a[name], name, a.function) : nil
     }
 
+    private static func required(_ a: BoundArguments, _ name: String) throws -> Tensor {
+        guard let t = try tensor(a, name) else { throw a.typeError(name, "a tensor") }
+        return t
+    }
+
     private static func dimension(_ a: BoundArguments) throws -> Int {
         let d = try a.int("dimension")
         guard (1...3).contains(d) else { throw ScryError(.valueError, "\(a.function)(): dimension must be 1, 2 or 3, got \(d)") }
@@ -84,7 +89,7 @@ enum LayerBindings {
          NativeFunction("conv", [Parameter("x"), Parameter("weight"), Parameter("bias", default: .nil), Parameter("stride", default: .int(1)),
                                  Parameter("padding", default: .int(0)), Parameter("dilation", default: .int(1)), Parameter("groups", default: .int(1))],
                         doc: "Convolution of x [N, C, …] with weight [out, C/groups, …kernel].") { a in
-            TensorBindings.wrap(try Tensor.conv(x(a), weight: tensor(a, "weight")!, bias: tensor(a, "bias"), stride: a.intList("stride"),
+            TensorBindings.wrap(try Tensor.conv(x(a), weight: required(a, "weight"), bias: tensor(a, "bias"), stride: a.intList("stride"),
                                                 padding: padding(a), dilation: a.intList("dilation"), groups: a.int("groups")))
          }),
         (NativeFunction("conv_transpose", [Parameter("in_channels"), Parameter("out_channels"), Parameter("kernel_size", default: .int(2)),
@@ -99,7 +104,7 @@ enum LayerBindings {
          NativeFunction("conv_transpose", [Parameter("x"), Parameter("weight"), Parameter("bias", default: .nil), Parameter("stride", default: .int(1)),
                                            Parameter("padding", default: .int(0)), Parameter("output_padding", default: .int(0)), Parameter("groups", default: .int(1))],
                         doc: "Transposed convolution of x with weight [C, out/groups, …kernel].") { a in
-            TensorBindings.wrap(try Tensor.convTranspose(x(a), weight: tensor(a, "weight")!, bias: tensor(a, "bias"), stride: a.intList("stride"),
+            TensorBindings.wrap(try Tensor.convTranspose(x(a), weight: required(a, "weight"), bias: tensor(a, "bias"), stride: a.intList("stride"),
                                                          padding: a.intList("padding"), outputPadding: a.intList("output_padding"), groups: a.int("groups")))
          }),
         (NativeFunction("linear", [Parameter("in_features"), Parameter("out_features"), Parameter("bias", default: .bool(true))],
@@ -107,7 +112,7 @@ enum LayerBindings {
             wrap(try Linear(inFeatures: a.int("in_features"), outFeatures: a.int("out_features"), bias: a.bool("bias")))
         },
          NativeFunction("linear", [Parameter("x"), Parameter("weight"), Parameter("bias", default: .nil)], doc: "x·Wᵀ + b, weight [out, in].") { a in
-            TensorBindings.wrap(try Tensor.linear(x(a), weight: tensor(a, "weight")!, bias: tensor(a, "bias")))
+            TensorBindings.wrap(try Tensor.linear(x(a), weight: required(a, "weight"), bias: tensor(a, "bias")))
          }),
         (NativeFunction("batchnorm", [Parameter("features"), Parameter("dimension", default: .int(2)), Parameter("eps", default: .float(1e-5)),
                                       Parameter("momentum", default: .float(0.1)), Parameter("affine", default: .bool(true))],
@@ -203,7 +208,7 @@ enum LayerBindings {
             wrap(try PReLU(parameters: a.int("parameters"), initial: a.double("init")))
         },
          NativeFunction("prelu", [Parameter("x"), Parameter("weight")], doc: "Leaky ReLU with slopes from weight (one, or one per channel).") { a in
-            TensorBindings.wrap(try x(a).prelu(tensor(a, "weight")!))
+            TensorBindings.wrap(try x(a).prelu(required(a, "weight")))
          }),
         (NativeFunction("flatten", [Parameter("start", default: .int(1))], doc: "A layer joining the axes from start (default 1: all but the batch) into one.") { a in
             wrap(Flatten(start: try a.int("start")))

@@ -51,10 +51,21 @@ enum TransformBindings {
                         "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize", "affine", "elastic", "ghosting", "spikes", "motion",
                         "colour_jitter", "stain_augmentation", "match_histogram", "adaptive_equalize"]
 
+    /// A range given as one number or [low, high]; finite, low ≤ high.
     private static func range(_ a: BoundArguments, _ name: String, _ fallback: (Double, Double)) throws -> (Double, Double) {
         guard a.has(name) else { return fallback }
         let values = try a.doubleList(name)
-        return values.count == 1 ? (values[0], values[0]) : (values[0], values[values.count - 1])
+        guard (1...2).contains(values.count), values.allSatisfy(\.isFinite), values[0] <= values[values.count - 1] else {
+            throw a.typeError(name, "a finite number or a rising pair [low, high]")
+        }
+        return (values[0], values[values.count - 1])
+    }
+
+    /// A range of counts: whole numbers from 0 to a million.
+    private static func countRange(_ a: BoundArguments, _ name: String, _ fallback: (Int, Int)) throws -> (Int, Int) {
+        let (low, high) = try range(a, name, (Double(fallback.0), Double(fallback.1)))
+        guard low >= 0, high <= 1e6, low == low.rounded(), high == high.rounded() else { throw a.typeError(name, "whole numbers from 0 to 1e6") }
+        return (Int(low), Int(high))
     }
 
     nonisolated(unsafe) static let functions: [NativeFunction] = [
@@ -96,12 +107,12 @@ enum TransformBindings {
             switch try a.string("name") {
             case "zscore": step = .zscore(nonzero: try a.bool("nonzero"))
             case "rescale":
-                let percentiles = a.has("percentiles") ? try a.doubleList("percentiles") : [0, 100]
-                step = .rescale(low: try a.optionalDouble("low") ?? 0, high: try a.optionalDouble("high") ?? 1, percentiles: (percentiles[0], percentiles.last!))
+                let percentiles = try range(a, "percentiles", (0, 100))
+                guard percentiles.0 >= 0, percentiles.1 <= 100 else { throw a.typeError("percentiles", "a rising pair within 0…100") }
+                step = .rescale(low: try a.optionalDouble("low") ?? 0, high: try a.optionalDouble("high") ?? 1, percentiles: percentiles)
             case "clip":
                 if a.has("percentiles") {
-                    let p = try a.doubleList("percentiles")
-                    step = .clip(percentiles: (p[0], p[p.count - 1]))
+                    step = .clip(percentiles: try range(a, "percentiles", (0, 100)))
                 } else {
                     step = .clip(low: try need("low"), high: try need("high"))
                 }
@@ -131,12 +142,12 @@ enum TransformBindings {
             case "affine":
                 step = .affine(degrees: try a.double("degrees"), scale: try range(a, "scale", (0.9, 1.1)), translation: try a.double("translation"), probability: p)
             case "ghosting":
-                let g = try range(a, "ghosts", (4, 10))
-                step = .ghosting(ghosts: (Int(g.0), Int(g.1)), intensity: try range(a, "intensity", (0.5, 1)),
+                let g = try countRange(a, "ghosts", (4, 10))
+                guard g.0 >= 1 else { throw a.typeError("ghosts", "plane spacings of at least 1") }
+                step = .ghosting(ghosts: g, intensity: try range(a, "intensity", (0.5, 1)),
                                  axes: a.has("axes") ? try a.intList("axes") : [0, 1, 2], probability: p)
             case "spikes":
-                let c = try range(a, "count", (1, 1))
-                step = .spikes(count: (Int(c.0), Int(c.1)), intensity: try range(a, "intensity", (1, 3)), probability: p)
+                step = .spikes(count: try countRange(a, "count", (1, 1)), intensity: try range(a, "intensity", (1, 3)), probability: p)
             case "motion":
                 step = .motion(degrees: try a.double("degrees"), translation: a.has("translation") ? try a.double("translation") : 10,
                                transforms: try a.int("transforms"), probability: p)

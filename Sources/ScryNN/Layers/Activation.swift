@@ -74,7 +74,7 @@ public final class Upsample: Module {
 
     public init(size: [Int]? = nil, scale: [Double]? = nil, mode: UpsampleMode = .nearest, alignCorners: Bool = false, dimensions: Int? = nil) {
         self.size = size; self.scale = scale; self.mode = mode; self.alignCorners = alignCorners
-        self.dimensions = dimensions ?? (size.map { $0.count > 1 ? $0.count : nil } ?? nil)
+        self.dimensions = dimensions ?? [size?.count, scale?.count].compactMap { $0 }.first { $0 > 1 }
         super.init("Upsample")
     }
 

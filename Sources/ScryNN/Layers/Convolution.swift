@@ -31,6 +31,9 @@ public final class Conv: Module {
     /// Checks a convolution layer's settings; returns the kernel size per axis.
     static func checked(_ op: String, _ dimensions: Int, _ inChannels: Int, _ outChannels: Int, _ groups: Int, _ kernel: [Int]) throws -> [Int] {
         guard (1...3).contains(dimensions) else { throw TensorError.invalidArgument(op: op, "dimension must be 1, 2 or 3, got \(dimensions)") }
+        guard inChannels >= 1, outChannels >= 1 else {
+            throw TensorError.invalidArgument(op: op, "in_channels and out_channels must be positive, got \(inChannels) and \(outChannels)")
+        }
         guard groups > 0, inChannels % groups == 0, outChannels % groups == 0 else {
             throw TensorError.invalidArgument(op: op, "groups (\(groups)) must divide in_channels (\(inChannels)) and out_channels (\(outChannels))")
         }
@@ -72,6 +75,9 @@ public final class ConvTranspose: Module {
 /// `Linear`: y = x·Wᵀ + b over the last axis; weight [out, in].
 public final class Linear: Module {
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true) throws {
+        guard inFeatures >= 1, outFeatures >= 1 else {
+            throw TensorError.invalidArgument(op: "linear", "in_features and out_features must be positive, got \(inFeatures) and \(outFeatures)")
+        }
         super.init("Linear")
         try register(parameter: "weight", initialWeights([outFeatures, inFeatures], fanIn: inFeatures))
         if bias { try register(parameter: "bias", initialWeights([outFeatures], fanIn: inFeatures)) }

@@ -6,6 +6,7 @@ public final class BatchNorm: Module {
     public let eps: Double, momentum: Double
 
     public init(dimensions: Int, features: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true) throws {
+        guard features >= 1 else { throw TensorError.invalidArgument(op: "batchnorm", "features must be positive, got \(features)") }
         self.eps = eps; self.momentum = momentum
         super.init("BatchNorm\(dimensions)d")
         if affine {
@@ -37,6 +38,7 @@ public final class InstanceNorm: Module {
     public let eps: Double
 
     public init(dimensions: Int, features: Int, eps: Double = 1e-5, affine: Bool = false) throws {
+        guard features >= 1 else { throw TensorError.invalidArgument(op: "instancenorm", "features must be positive, got \(features)") }
         self.eps = eps
         super.init("InstanceNorm\(dimensions)d")
         if affine {
