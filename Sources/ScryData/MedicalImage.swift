@@ -46,6 +46,18 @@ public struct MedicalImage {
         }.joined()
     }
 
+    /// Moves the voxel grid: new voxel i along axis j sits at old index offset[j] + scale[j]·i,
+    /// so the affine and spacing follow a resampling, crop or pad.
+    public mutating func regrid(scale: [Double], offset: [Double]) {
+        for axis in 0..<Swift.min(3, scale.count) {
+            for row in 0..<3 {
+                affine[row][3] += affine[row][axis] * offset[axis]
+                affine[row][axis] *= scale[axis]
+            }
+        }
+        spacing = zip(spacing, scale).map { $0 * Swift.abs($1) }
+    }
+
     /// diag(spacing, 1), padded to three axes.
     public static func diagonalAffine(_ spacing: [Double]) -> [[Double]] {
         (0..<4).map { row in

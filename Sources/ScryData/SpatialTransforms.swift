@@ -17,7 +17,8 @@ extension Transform {
         }
     }
 
-    /// Mirrors the given spatial axes (0 is x).
+    /// Mirrors the given spatial axes (0 is x). The affine stays, so the anatomy is mirrored in
+    /// world space too (as TorchIO's Flip).
     public static func flip(axes: [Int], probability: Double = 1) -> Transform {
         spatial("flip(axes: \(axes))", probability: probability) { data, _, _ in
             guard axes.allSatisfy({ (0..<(data.rank - 1)).contains($0) }) else {
@@ -48,7 +49,15 @@ extension Transform {
 
     /// Centred crop and/or zero padding to `size`, the odd voxel going before (TorchIO's CropOrPad).
     public static func cropOrPad(_ size: [Int]) -> Transform {
-        spatial("crop_or_pad(\(shapeString(size)))") { data, _, _ in try cropOrPad(data, size) }
+        let body = spatial("crop_or_pad(\(shapeString(size)))") { data, _, _ in try cropOrPad(data, size) }
+        return Transform(body.description) { sample, random in
+            let before = sample.image.shape
+            try body.body(&sample, &random)
+            sample.regrid(scale: before.map { _ in 1 }, offset: zip(before, size).map { have, want in
+                let first = Double((Swift.abs(have - want) + 1) / 2)
+                return have > want ? first : -first
+            })
+        }
     }
 
     static func cropOrPad(_ data: Tensor, _ size: [Int]) throws -> Tensor {
@@ -69,8 +78,11 @@ extension Transform {
 
     /// The centre `size` of the image (each axis at most its size).
     public static func centreCrop(_ size: [Int]) -> Transform {
-        spatial("centre_crop(\(shapeString(size)))") { data, _, _ in
-            try cropOrPad(data, zip(data.shape.dropFirst(), size).map { Swift.min($0, $1) })
+        Transform("centre_crop(\(shapeString(size)))") { sample, random in
+            guard size.count == sample.image.shape.count else {
+                throw TensorError.shapeMismatch(op: "centre_crop", "size \(shapeString(size)) for spatial shape \(shapeString(sample.image.shape))")
+            }
+            try cropOrPad(zip(sample.image.shape, size).map { Swift.min($0, $1) }).body(&sample, &random)
         }
     }
 
@@ -91,6 +103,7 @@ extension Transform {
             let window = [TensorIndex.all] + zip(low, high).map { TensorIndex.slice(start: $0, stop: $1 + 1, step: nil) }
             sample.image.data = try data.index(window).contiguous()
             if var label = sample.label { label.data = try label.data.index(window).contiguous(); sample.label = label }
+            sample.regrid(scale: low.map { _ in 1 }, offset: low.map(Double.init))
         }
     }
 
@@ -135,12 +148,11 @@ extension Transform {
             guard before.count == size.count, size.allSatisfy({ $0 >= 1 }) else { throw TensorError.shapeMismatch(op: "resize", "size \(shapeString(size)) for spatial shape \(shapeString(before))") }
             let ratios = zip(before, size).map { Double($0) / Double($1) }
             sample.image.data = try resampled(sample.image.data, sizes: size, ratios: ratios, nearest: false)
-            sample.image.spacing = zip(sample.image.spacing, ratios).map { $0 * $1 }
             if var label = sample.label {
                 label.data = try resampled(label.data, sizes: size, ratios: ratios, nearest: true)
-                label.spacing = sample.image.spacing
                 sample.label = label
             }
+            sample.regrid(scale: ratios, offset: ratios.map { 0.5 * ($0 - 1) })
         }
     }
 
@@ -155,12 +167,11 @@ extension Transform {
             guard exact.reduce(1, *) <= 1e9 else { throw TensorError.invalidArgument(op: "resample", "spacing \(spacing) would make \(exact) voxels") }
             let sizes = exact.map { Int($0) }
             sample.image.data = try resampled(sample.image.data, sizes: sizes, ratios: ratios, nearest: false)
-            sample.image.spacing = spacing
             if var label = sample.label {
                 label.data = try resampled(label.data, sizes: sizes, ratios: ratios, nearest: true)
-                label.spacing = spacing
                 sample.label = label
             }
+            sample.regrid(scale: ratios, offset: ratios.map { 0.5 * ($0 - 1) })
         }
     }
 

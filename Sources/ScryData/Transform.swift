@@ -7,6 +7,12 @@ public struct Sample {
     public var image: MedicalImage
     public var label: MedicalImage?
     public init(image: MedicalImage, label: MedicalImage? = nil) { self.image = image; self.label = label }
+
+    /// Moves both voxel grids (see MedicalImage.regrid).
+    mutating func regrid(scale: [Double], offset: [Double]) {
+        image.regrid(scale: scale, offset: offset)
+        label?.regrid(scale: scale, offset: offset)
+    }
 }
 
 /// One preprocessing or augmentation step. Augmentations run with their probability and draw

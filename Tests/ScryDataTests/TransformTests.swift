@@ -60,6 +60,10 @@ final class TransformTests: XCTestCase {
             }
             let out = try Pipeline([transform]).apply(try sample())
             let expected = try tensor(item["image"]), expectedLabel = try tensor(item["label"])
+            // The geometry follows as TorchIO's does (new spacing and origin after resampling, crops, pads).
+            for (row, expectedRow) in zip(out.image.affine.prefix(3), (item["affine"] as! [[NSNumber]]).prefix(3)) {
+                for (a, e) in zip(row, expectedRow) { XCTAssertEqual(a, e.doubleValue, accuracy: 1e-6, "\(name) \(args) affine") }
+            }
             XCTAssertEqual(out.image.data.shape, expected.shape, name)
             assertClose(out.image.data.scalars(), expected.scalars(), "\(name) \(args)")
             if name == "resize" {

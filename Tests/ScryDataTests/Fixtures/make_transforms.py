@@ -31,7 +31,8 @@ cases = []
 
 def case(name, transform, **args):
     out = transform(subject())
-    cases.append({"name": name, "args": args, "image": t(out["image"].data), "label": t(out["label"].data)})
+    cases.append({"name": name, "args": args, "image": t(out["image"].data), "label": t(out["label"].data),
+                  "affine": out["image"].affine.tolist()})
 
 
 case("zscore", tio.ZNormalization())
