@@ -27,6 +27,8 @@ Image.fromarray(rgb, "RGB").save("rgb.tiff"); record("rgb.tiff", rgb)
 rgba = rng.integers(0, 256, (5, 4, 4), dtype=np.uint8)
 rgba[..., 3] = np.where(rgba[..., 3] > 128, 255, 0)  # libgd keeps 7 bits of alpha: use the ends
 Image.fromarray(rgba, "RGBA").save("rgba.png"); record("rgba.png", rgba)
+Image.fromarray(gray, "L").save("gray.gif"); record("gray.gif", gray)
+Image.fromarray(rgb, "RGB").save("rgb.webp", lossless=True); record("rgb.webp", rgb)
 xray = rng.integers(0, 65536, (6, 5)).astype(np.uint16)
 Image.fromarray(xray).save("xray16.png"); record("xray16.png", xray)
 flat = np.full((8, 8, 3), (200, 40, 90), dtype=np.uint8)  # JPEG is lossy: a flat colour survives it
