@@ -83,6 +83,9 @@ final class LayerOpsTests: XCTestCase {
         try checkGradients([signed]) { try $0[0].softmax(axis: 1) }
         try checkGradients([signed]) { try $0[0].logSoftmax(axis: 2) }
         try checkGradients([signed]) { try $0[0].erf() }
+        // Dropout with its mask fixed by reseeding before every evaluation, elementwise and per channel.
+        try checkGradients([signed]) { Random.seed(5); return try $0[0].dropout(p: 0.3, training: true) }
+        try checkGradients([signed]) { Random.seed(6); return try $0[0].dropout(p: 0.5, training: true, channelWise: true) }
         let w = try sample([3], seed: 5, low: 0.5, high: 1.5), b = try sample([3], seed: 6)
         try checkGradients([signed, w, b]) { try Tensor.instanceNorm($0[0], weight: $0[1], bias: $0[2]) }
         try checkGradients([signed, w, b]) { try Tensor.batchNorm($0[0], runningMean: nil, runningVar: nil, weight: $0[1], bias: $0[2], training: true).output }
