@@ -75,10 +75,10 @@ public final class Dataset: @unchecked Sendable {
             entry = (made.image, phantom.task == .segmentation ? made.label : nil)
         } else {
             let subject = subjects[index]
-            let channels = try subject.channelPaths.map(Dataset.read)
+            let channels = try subject.channelPaths.map(MedicalImage.read)
             var image = channels[0]
             if channels.count > 1 { image.data = try Tensor.concat(channels.map(\.data), axis: 0) }
-            entry = (image, try subject.labelPath.map(Dataset.read))
+            entry = (image, try subject.labelPath.map(MedicalImage.read))
         }
         cache[index] = entry
         cacheOrder.append(index)
@@ -87,16 +87,4 @@ public final class Dataset: @unchecked Sendable {
     }
 
     private var cachedBytes: Int { cache.values.reduce(0) { $0 + $1.image.data.count * 4 + ($1.label?.data.count ?? 0) * 4 } }
-
-    /// Reads an image file of any supported format.
-    public static func read(_ path: String) throws -> MedicalImage {
-        NIfTI.version(of: path) != nil ? try NIfTI.read(path) : try PlanarImage.read(path)
-    }
-
-    /// Spatial shape, channels and spacing of an image file, from its header when it is NIfTI.
-    static func geometry(_ path: String) throws -> (shape: [Int], channels: Int, spacing: [Double]) {
-        if NIfTI.version(of: path) != nil { return try NIfTI.geometry(path) }
-        let image = try PlanarImage.read(path)
-        return (image.shape, image.channels, image.spacing)
-    }
 }

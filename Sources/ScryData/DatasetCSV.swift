@@ -79,7 +79,7 @@ extension Dataset {
                 let full = resolve(value)
                 guard FileManager.default.fileExists(atPath: full) else { problem(column, "no file \(full)"); continue }
                 do {
-                    let g = try geometry(full)
+                    let g = try MedicalImage.geometry(full)
                     geometries.append((column, g.shape, g.spacing))
                     paths.append(full)
                 } catch { problem(column, "\(error)") }

@@ -47,8 +47,6 @@ enum KSpace {
         return try Tensor(result, shape: image.shape)
     }
 
-    /// The frequency index (−n/2 … n/2) of position `i` on an axis of size n (unshifted layout).
-    static func frequency(_ i: Int, _ n: Int) -> Int { i <= n / 2 ? i : i - n }
 }
 
 extension Transform {

@@ -46,7 +46,10 @@ public final class Loader: @unchecked Sendable {
 
     /// Batch `number` of epoch `epoch`.
     public func batch(epoch: Int, number: Int) throws -> Batch {
-        let members = Array(order(epoch: epoch).dropFirst(number * batchSize).prefix(batchSize))
+        try batch(epoch: epoch, members: Array(order(epoch: epoch).dropFirst(number * batchSize).prefix(batchSize)))
+    }
+
+    private func batch(epoch: Int, members: [Int]) throws -> Batch {
         var images: [Tensor] = [], labels: [Tensor] = [], values: [Float] = []
         for index in members {
             let sampleSeed = seed &* 104_729 &+ UInt64(epoch) &* 65_537 &+ UInt64(index)
@@ -74,13 +77,14 @@ public final class Loader: @unchecked Sendable {
     public func nextEpoch() -> AnyIterator<Result<Batch, Error>> {
         let epoch = epochs
         epochs += 1
-        let count = batchesPerEpoch
+        let count = batchesPerEpoch, order = self.order(epoch: epoch)
         var number = 0
         var pending: (DispatchSemaphore, ResultBox)?
         func start(_ n: Int) -> (DispatchSemaphore, ResultBox) {
             let done = DispatchSemaphore(value: 0), box = ResultBox()
+            let members = Array(order.dropFirst(n * batchSize).prefix(batchSize))
             DispatchQueue.global().async {
-                box.result = Result { try self.batch(epoch: epoch, number: n) }
+                box.result = Result { try self.batch(epoch: epoch, members: members) }
                 done.signal()
             }
             return (done, box)

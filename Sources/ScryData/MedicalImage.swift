@@ -31,6 +31,18 @@ public struct MedicalImage {
         }
     }
 
+    /// Reads an image file, its format found from its content: NIfTI, else a 2D image.
+    public static func read(_ path: String) throws -> MedicalImage {
+        NIfTI.version(of: path) != nil ? try NIfTI.read(path) : try PlanarImage.read(path)
+    }
+
+    /// Spatial shape, channels and spacing of an image file, from its header when it is NIfTI.
+    static func geometry(_ path: String) throws -> (shape: [Int], channels: Int, spacing: [Double]) {
+        if NIfTI.version(of: path) != nil { return try NIfTI.geometry(path) }
+        let image = try PlanarImage.read(path)
+        return (image.shape, image.channels, image.spacing)
+    }
+
     /// The spatial shape (without the channel axis).
     public var shape: [Int] { Array(data.shape.dropFirst()) }
     public var channels: Int { data.shape[0] }

@@ -127,20 +127,13 @@ public enum PlanarImage {
             return UInt16(level(values[(c * width + x) * height + y]))
         }
         var encoded = Data()
-        if bits == 16 {
-            try interleaved.withUnsafeBytes { raw in
-                guard png_image_write_to_memory(&png, nil, &size, 0, raw.baseAddress, 0, nil) != 0 else { throw DataError(path, "PNG encoding failed: \(message(png))") }
-                encoded = Data(count: size)
-                _ = encoded.withUnsafeMutableBytes { png_image_write_to_memory(&png, $0.baseAddress, &size, 0, raw.baseAddress, 0, nil) }
-            }
-        } else {
-            let bytes = interleaved.map { UInt8($0) }
-            try bytes.withUnsafeBytes { raw in
-                guard png_image_write_to_memory(&png, nil, &size, 0, raw.baseAddress, 0, nil) != 0 else { throw DataError(path, "PNG encoding failed: \(message(png))") }
-                encoded = Data(count: size)
-                _ = encoded.withUnsafeMutableBytes { png_image_write_to_memory(&png, $0.baseAddress, &size, 0, raw.baseAddress, 0, nil) }
-            }
+        // Samples are 16-bit words or bytes, as the format says; libpng is asked for the size first.
+        func encode(_ raw: UnsafeRawBufferPointer) throws {
+            guard png_image_write_to_memory(&png, nil, &size, 0, raw.baseAddress, 0, nil) != 0 else { throw DataError(path, "PNG encoding failed: \(message(png))") }
+            encoded = Data(count: size)
+            _ = encoded.withUnsafeMutableBytes { png_image_write_to_memory(&png, $0.baseAddress, &size, 0, raw.baseAddress, 0, nil) }
         }
+        if bits == 16 { try interleaved.withUnsafeBytes(encode) } else { try interleaved.map { UInt8($0) }.withUnsafeBytes(encode) }
         png_image_free(&png)
         do {
             try AtomicFile.write(encoded.prefix(size), to: path)

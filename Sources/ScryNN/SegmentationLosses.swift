@@ -129,17 +129,11 @@ public enum SegmentationLosses {
         return try labels.map { try first.eq($0).to(.float32) }
     }
 
-    /// Binary cross-entropy of probabilities with PyTorch's clamp of each log at −100.
-    static func binaryCrossEntropy(_ p: Tensor, _ y: Tensor) throws -> Tensor {
-        let logP = try p.log().clamp(min: -100), logNotP = try (1 - p).log().clamp(min: -100)
-        return try (y * logP + (1 - y) * logNotP).mean().neg()
-    }
-
     /// `dcce`: Dice loss plus the per-class binary cross-entropies (summed, or weighted).
     public static func diceCrossEntropy(_ p: Tensor, _ t: Tensor, _ options: Options = Options()) throws -> Tensor {
         try check(p, t, "dcce", options)
         let targets = try reencoded(t, options)
-        let terms = try targets.enumerated().map { try binaryCrossEntropy(channel(p, $0), $1) }
+        let terms = try targets.enumerated().map { try binaryCrossEntropy(channel(p, $0), $1, reduction: .mean) }
         return try dice(p, t, options) + combine(terms, summing(options))
     }
 
@@ -151,7 +145,8 @@ public enum SegmentationLosses {
         return try dice(logits, t, options) + combine(terms, summing(options))
     }
 
-    /// `ce` in GaNDLF: binary cross-entropy of probabilities over every element (mean).
+    /// `ce` in GaNDLF: binary cross-entropy of probabilities over every element, each log
+    /// clamped at −100 as PyTorch does.
     public static func binaryCrossEntropy(_ p: Tensor, _ t: Tensor, reduction: LossReduction) throws -> Tensor {
         guard p.shape == t.shape else {
             throw TensorError.shapeMismatch(op: "ce", "prediction \(shapeString(p.shape)) and target \(shapeString(t.shape)) differ")

@@ -17,7 +17,7 @@ enum DisplayBindings {
             if case .host(let object as ImageObject) = a["x"], object.image.channels == 3, object.image.shape.count == 2 {
                 return .host(PictureObject(try Picture.rgb(object.image.data, low: low ?? 0, high: high ?? 255, title: title)))
             }
-            let (plane, _) = try ImageBindings.slice(a["x"], axis: try a.optionalInt("axis"), index: try a.optionalInt("slice"), "show")
+            let plane = try ImageBindings.slice(ImageBindings.drawable(a["x"], "show"), axis: try a.optionalInt("axis"), index: try a.optionalInt("slice"), "show")
             return .host(PictureObject(try Picture.gray(plane, low: low, high: high, title: title)))
         },
         NativeFunction("save", [Parameter("value"), Parameter("path"), Parameter("dtype", default: .nil), Parameter("like", default: .nil),

@@ -72,8 +72,7 @@ final class ImageObject: HostObject {
 enum ImageBindings {
     static func load(_ path: String) throws -> MedicalImage {
         do {
-            if NIfTI.version(of: path) != nil { return try NIfTI.read(path) }
-            return try PlanarImage.read(path)
+            return try MedicalImage.read(path)
         } catch let error as DataError {
             throw ScryError(FileManager.default.fileExists(atPath: path) ? .valueError : .ioError, error.description)
         }
@@ -112,21 +111,20 @@ enum ImageBindings {
         return true
     }
 
-    /// A 2D slice of a tensor or image: [x, y] from [x, y], [C, x, y], [x, y, z] or [C, x, y, z]
-    /// (the slice along `axis` of the spatial axes, default the last, at `slice`, default the middle).
-    static func slice(_ value: Value, axis: Int?, index: Int?, _ function: String) throws -> (plane: Tensor, spacing: [Double]) {
-        var data: Tensor, spacing: [Double]
-        if case .host(let object as ImageObject) = value {
-            data = try object.image.data.index([.at(0)])
-            spacing = object.image.spacing
-        } else {
-            data = try TensorBindings.tensor(value, "x", function, dtype: .float32)
-            spacing = [Double](repeating: 1, count: data.rank)
-        }
+    /// What show and montage draw from: an image's first channel, or a tensor as it is.
+    static func drawable(_ value: Value, _ function: String) throws -> Tensor {
+        if case .host(let object as ImageObject) = value { return try object.image.data.index([.at(0)]) }
+        return try TensorBindings.tensor(value, "x", function, dtype: .float32)
+    }
+
+    /// A 2D slice: [x, y] as it is, or of [x, y, z] the slice along `axis` (default the last) at
+    /// `index` (default the middle); [x, y, 1] counts as 2D unless an axis is given.
+    static func slice(_ volume: Tensor, axis: Int?, index: Int?, _ function: String) throws -> Tensor {
+        var data = volume
         if data.rank == 3 && data.shape[2] == 1 && axis == nil { data = try data.squeeze(axes: [2]) }
         guard data.rank == 3 else {
             guard data.rank == 2 else { throw ScryError(.shapeError, "\(function)(): needs a 2D or 3D image, got \(shapeString(data.shape))") }
-            return (data, spacing)
+            return data
         }
         let chosen = axis ?? 2
         guard (0..<3).contains(chosen) else { throw ScryError(.indexError, "\(function)(): axis must be 0, 1 or 2, got \(chosen)") }
@@ -136,7 +134,7 @@ enum ImageBindings {
         }
         var indices = [TensorIndex](repeating: .all, count: 3)
         indices[chosen] = .at(position)
-        return (try data.index(indices), spacing.enumerated().filter { $0.offset != chosen }.map(\.element))
+        return try data.index(indices)
     }
 
     nonisolated(unsafe) static let functions: [NativeFunction] = [
@@ -149,15 +147,12 @@ enum ImageBindings {
                                    Parameter("low", default: .nil), Parameter("high", default: .nil), Parameter("title", default: .string(""))],
                        doc: "Evenly spaced slices of a volume along an axis, side by side in a grid, as one gray picture windowed from low to high.") { a in
             let axis = try a.int("axis"), count = try a.int("count")
-            let volume: Tensor
-            if case .host(let object as ImageObject) = a["x"] { volume = try object.image.data.index([.at(0)]) } else {
-                volume = try TensorBindings.tensor(a["x"], "x", "montage", dtype: .float32)
-            }
+            let volume = try drawable(a["x"], "montage")
             guard volume.rank == 3, (0..<3).contains(axis), count >= 1 else {
                 throw ScryError(.shapeError, "montage(): needs a volume [x, y, z] (or an image), an axis 0…2 and a count of at least 1; got \(shapeString(volume.shape))")
             }
             let depth = volume.shape[axis], n = Swift.min(count, depth)
-            let planes = try (0..<n).map { try slice(.host(TensorObject(volume)), axis: axis, index: (2 * $0 + 1) * depth / (2 * n), "montage").plane }
+            let planes = try (0..<n).map { try slice(volume, axis: axis, index: (2 * $0 + 1) * depth / (2 * n), "montage") }
             let columns = Int(Double(n).squareRoot().rounded(.up)), rows = (n + columns - 1) / columns
             let fill = try Tensor.full(planes[0].shape, try volume.min().item())
             let canvas = try Tensor.concat(try (0..<rows).map { r in

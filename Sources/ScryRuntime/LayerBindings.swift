@@ -2,35 +2,18 @@ import ScryLang
 import ScryNN
 import ScryTensor
 
-/// One name for a layer and its operation, as users write both: called on a tensor it
-/// computes (`relu(x)`, `maxpool(x, 2)`), otherwise it builds the layer (`relu()`,
-/// `maxpool(2)`, `conv(1, 16, 3)`).
-final class LayerOrFunction: Callable {
-    let layer: NativeFunction
-    let function: NativeFunction?
-
-    init(layer: NativeFunction, function: NativeFunction?) { self.layer = layer; self.function = function }
-
-    var name: String { layer.name }
-    var doc: String? { layer.doc }
-    var signature: String { layer.signature }
-    var help: String? { function.map { "On a tensor: " + $0.signature + "\n" + ($0.doc ?? "") } }
-
-    func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value {
-        let first = arguments.positional.first ?? arguments.keywords.first(where: { $0.name == "x" })?.value
-        if case .host(let object)? = first, object is TensorObject || object is ImageObject {
-            guard let function else { throw ScryError(.typeError, "\(name)() builds a layer; call the layer on the tensor: \(name)(…)(x)") }
-            return try function.call(arguments, interpreter)
-        }
-        return try layer.call(arguments, interpreter)
-    }
-}
-
 /// The layer constructors (`conv`, `linear`, `batchnorm`…) and the operations of the same names.
 enum LayerBindings {
+    /// Each name, called on a tensor, computes (`relu(x)`, `maxpool(x, 2)`); otherwise it builds
+    /// the layer (`relu()`, `maxpool(2)`, `conv(1, 16, 3)`).
     static func install(into interpreter: Interpreter) {
         for (layer, function) in pairs {
-            interpreter.register(LayerOrFunction(layer: layer, function: function))
+            let onTensor = function ?? NativeFunction(layer.name, variadic: true, doc: layer.doc ?? "") { _ in
+                throw ScryError(.typeError, "\(layer.name)() builds a layer; call the layer on the tensor: \(layer.name)(…)(x)")
+            }
+            interpreter.register(ArgumentDispatch(layer.name, when: ArgumentDispatch.isTensor, then: onTensor, otherwise: layer,
+                                                  doc: layer.doc, signature: layer.signature,
+                                                  help: function.map { "On a tensor: " + $0.signature + "\n" + ($0.doc ?? "") }))
         }
     }
 

@@ -53,32 +53,15 @@ final class BatchObject: HostObject {
     }
 }
 
-/// `split` of a dataset, or (anything else) the tensor function of the same name.
-final class DatasetOrFallback: Callable {
-    let datasetFunction: NativeFunction
-    let fallback: any Callable
-
-    init(_ datasetFunction: NativeFunction, _ fallback: any Callable) { self.datasetFunction = datasetFunction; self.fallback = fallback }
-
-    var name: String { datasetFunction.name }
-    var doc: String? { "\(datasetFunction.doc ?? "") On tensors: \(fallback.doc ?? "")" }
-    var signature: String { datasetFunction.signature }
-    var help: String? { "On tensors: " + fallback.signature }
-
-    func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value {
-        if case .host(let object)? = arguments.positional.first, object is DatasetObject {
-            return try datasetFunction.call(arguments, interpreter)
-        }
-        return try fallback.call(arguments, interpreter)
-    }
-}
-
 enum LoaderBindings {
     /// Registers the functions; `split` keeps the tensor version for tensors.
     static func install(into interpreter: Interpreter) {
         for function in functions {
             if let existing = interpreter.globals[function.name], case .function(let fallback) = existing {
-                interpreter.register(DatasetOrFallback(function, fallback))
+                let isDataset: (Value) -> Bool = { if case .host(let object) = $0 { return object is DatasetObject }; return false }
+                interpreter.register(ArgumentDispatch(function.name, when: isDataset, then: function, otherwise: fallback,
+                                                      doc: "\(function.doc ?? "") On tensors: \(fallback.doc ?? "")",
+                                                      signature: function.signature, help: "On tensors: " + fallback.signature))
             } else {
                 interpreter.register(function)
             }

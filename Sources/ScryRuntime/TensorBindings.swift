@@ -8,7 +8,9 @@ enum TensorBindings {
         for function in creation + Array(methods.values) + joining {
             if let builtin = interpreter.globals[function.name], case .function(let fallback) = builtin {
                 // `sum`, `max`, `abs`… keep working on lists: tensors go to the tensor version.
-                interpreter.globals[function.name] = .function(TensorOrFallback(function, fallback))
+                interpreter.globals[function.name] = .function(ArgumentDispatch(
+                    function.name, when: ArgumentDispatch.isTensor, then: function, otherwise: fallback,
+                    doc: "\(function.doc ?? "") On lists: \(fallback.doc ?? "")"))
             } else {
                 interpreter.register(function)
             }
@@ -295,27 +297,4 @@ enum TensorBindings {
     ].map { ($0.name, $0) })
 
     static var methodNames: [String] { methods.keys.sorted() }
-}
-
-/// A name bound both to a list builtin and a tensor function (`sum`, `max`, `abs`…): tensor
-/// arguments go to the tensor version, anything else to the builtin.
-final class TensorOrFallback: Callable {
-    let tensorFunction: NativeFunction
-    let fallback: any Callable
-
-    init(_ tensorFunction: NativeFunction, _ fallback: any Callable) {
-        self.tensorFunction = tensorFunction
-        self.fallback = fallback
-    }
-
-    var name: String { tensorFunction.name }
-    var doc: String? { "\(tensorFunction.doc ?? "") On lists: \(fallback.doc ?? "")" }
-
-    func call(_ arguments: Arguments, _ interpreter: Interpreter) throws -> Value {
-        let first = arguments.positional.first ?? arguments.keywords.first(where: { $0.name == "x" })?.value
-        if case .host(let object)? = first, object is TensorObject || object is ImageObject {
-            return try tensorFunction.call(arguments, interpreter)
-        }
-        return try fallback.call(arguments, interpreter)
-    }
 }

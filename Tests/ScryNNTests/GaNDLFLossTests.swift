@@ -7,16 +7,8 @@ import XCTest
 /// by importing GaNDLF itself (Fixtures/gandlf_loss_reference.json, GANDLF_SPEC.md), plus its
 /// penalty weights from training labels.
 final class GaNDLFLossTests: XCTestCase {
-    nonisolated(unsafe) static let fixture: [String: Any] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/gandlf_loss_reference.json")
-        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-    }()
+    nonisolated(unsafe) static let fixture = jsonFixture("gandlf_loss_reference.json")
 
-    func tensor(_ any: Any?) throws -> Tensor {
-        let values = any as! [String: Any]
-        let data = (values["data"] as! [NSNumber]).map(\.doubleValue)
-        return try Tensor(flat: data, shape: values["shape"] as! [Int], dtype: values["dtype"] as? String == "int64" ? .int64 : .float32)
-    }
 
     func testEveryKeyAndAliasMatchesGaNDLF() throws {
         var covered = Set<String>()
@@ -33,17 +25,17 @@ final class GaNDLFLossTests: XCTestCase {
             }
             if key == "l1" && args["scaling_factor"] != nil { continue }  // hand-built params GaNDLF's own config path rejects (GANDLF_SPEC.md 1.5)
             if key == "tversky" && item["params_is_none"] as? Bool == true { options.segmentation.reduction = .sum }
-            let x = try tensor(item["input"]).requiringGrad(), y = try tensor(item["target"])
+            let x = try fixtureTensor(item["input"]).requiringGrad(), y = try fixtureTensor(item["target"])
             let aliases = item["aliases"] as! [String]
             for name in aliases {
                 let value = try LossFunction(name, options: options)(x, y)
                 XCTAssertEqual(value.shape, [], "case \(number) (\(name))")
-                assertWithinTolerance(value.scalars(), try tensor(item["value"]).scalars(), "case \(number) (\(name)) value")
+                assertWithinTolerance(value.scalars(), try fixtureTensor(item["value"]).scalars(), "case \(number) (\(name)) value")
                 covered.insert(name)
             }
             x.zeroGrad()
             try LossFunction(key, options: options)(x, y).backward()
-            assertWithinTolerance(x.grad!.scalars(), try tensor(item["grad"]).scalars(), "case \(number) (\(key)) gradient")
+            assertWithinTolerance(x.grad!.scalars(), try fixtureTensor(item["grad"]).scalars(), "case \(number) (\(key)) gradient")
         }
         let gandlfKeys = Set((GaNDLFLossTests.fixture["aliases"] as! [String: [String]]).values.flatMap { $0 })
         XCTAssertEqual(covered.intersection(gandlfKeys), gandlfKeys, "every GaNDLF key has a case")
@@ -51,7 +43,7 @@ final class GaNDLFLossTests: XCTestCase {
 
     func testPenaltyWeightsFromTrainingLabels() throws {
         let block = (GaNDLFLossTests.fixture["penalty"] as! [String: Any])["segmentation"] as! [String: Any]
-        let labels = try tensor(block["labels"])
+        let labels = try fixtureTensor(block["labels"])
         let classes = (block["class_list"] as! [NSNumber]).map(\.doubleValue)
         let weights = try SegmentationLosses.penaltyWeights(labels: [labels.index([.at(0)]), labels.index([.at(1)])], classList: classes)
         assertWithinTolerance(weights, (block["penalty_weights"] as! [NSNumber]).map(\.doubleValue), "penalty weights")

@@ -7,19 +7,12 @@ import XCTest
 /// and every GaNDLF scheduler name's learning rate per epoch, against GaNDLF's own objects
 /// (Fixtures/optimizer_extra_reference.json).
 final class GaNDLFOptimizerTests: XCTestCase {
-    nonisolated(unsafe) static let fixture: [String: Any] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/optimizer_extra_reference.json")
-        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-    }()
+    nonisolated(unsafe) static let fixture = jsonFixture("optimizer_extra_reference.json")
 
-    func tensor(_ any: Any?) throws -> Tensor {
-        let values = any as! [String: Any]
-        return try Tensor(flat: (values["data"] as! [NSNumber]).map(\.doubleValue), shape: values["shape"] as! [Int])
-    }
 
     func testTenStepsMatchGaNDLF() throws {
         let f = GaNDLFOptimizerTests.fixture
-        let x = try tensor(f["x"]), y = try tensor(f["y"])
+        let x = try fixtureTensor(f["x"]), y = try fixtureTensor(f["y"])
         for (number, item) in (f["cases"] as! [[String: Any]]).enumerated() {
             let kind = item["kind"] as! String, o = item["options"] as! [String: Any]
             var settings = GaNDLFDefaults.OptimizerSettings()
@@ -30,7 +23,7 @@ final class GaNDLFOptimizerTests: XCTestCase {
             settings.amsgrad = o["amsgrad"] as? Bool
             settings.decoupled = (o["decoupled"] ?? o["decoupled_weight_decay"]) as? Bool
             let optimizer = try GaNDLFDefaults.optimizer(kind, learningRate: (o["lr"] as! NSNumber).doubleValue, settings)
-            var parameters = ["w": try tensor(f["w0"]), "b": try tensor(f["b0"])]
+            var parameters = ["w": try fixtureTensor(f["w0"]), "b": try fixtureTensor(f["b0"])]
             for _ in 0..<10 {
                 let w = try parameters["w"]!.requiringGrad(), b = try parameters["b"]!.requiringGrad()
                 let residual = try x.matmul(w) + b - y
@@ -38,7 +31,7 @@ final class GaNDLFOptimizerTests: XCTestCase {
                 parameters = try optimizer.step(["w": w, "b": b], gradients: ["w": w.grad!, "b": b.grad!])
             }
             for name in ["w", "b"] {
-                assertWithinTolerance(parameters[name]!.scalars(), try tensor(item[name]).scalars(), "case \(number) (\(kind)) \(name)")
+                assertWithinTolerance(parameters[name]!.scalars(), try fixtureTensor(item[name]).scalars(), "case \(number) (\(kind)) \(name)")
             }
         }
     }

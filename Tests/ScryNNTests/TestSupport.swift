@@ -1,3 +1,5 @@
+import Foundation
+import ScryTensor
 import XCTest
 
 /// The project-wide tolerance: values agree when max|a − b| ≤ 1e-4 · max|ref| + 1e-6.
@@ -9,4 +11,17 @@ func assertWithinTolerance(_ actual: [Double], _ expected: [Double], _ label: St
         XCTFail("\(label): \(a) vs \(e)", file: file, line: line)
         return
     }
+}
+
+/// A JSON fixture of this test target's Fixtures folder, as dictionaries and arrays.
+func jsonFixture(_ name: String) -> [String: Any] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/" + name)
+    return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+}
+
+/// A tensor stored in a JSON fixture as {"shape", "data", "dtype" (float32 unless "int64")}.
+func fixtureTensor(_ any: Any?) throws -> Tensor {
+    let values = any as! [String: Any]
+    return try Tensor(flat: (values["data"] as! [NSNumber]).map(\.doubleValue), shape: values["shape"] as! [Int],
+                      dtype: values["dtype"] as? String == "int64" ? .int64 : .float32)
 }

@@ -7,6 +7,17 @@ func initialWeights(_ shape: [Int], fanIn: Int) throws -> Tensor {
     return try Tensor.rand(shape) * (2 * bound) - bound
 }
 
+extension Module {
+    /// A weight of `shape` and an optional bias of `outChannels`, drawn as PyTorch draws them;
+    /// the fan-in is the weight's second axis times its kernel (PyTorch's rule for both
+    /// convolutions and transposed convolutions).
+    func registerWeights(_ shape: [Int], outChannels: Int, bias: Bool) throws {
+        let fanIn = shape.dropFirst().reduce(1, *)
+        try register(parameter: "weight", initialWeights(shape, fanIn: fanIn))
+        if bias { try register(parameter: "bias", initialWeights([outChannels], fanIn: fanIn)) }
+    }
+}
+
 /// `Conv1d`/`Conv2d`/`Conv3d`: weight [out, in/groups, …kernel] and an optional bias.
 public final class Conv: Module {
     public let stride: [Int], padding: ConvPadding, dilation: [Int], groups: Int
@@ -16,9 +27,7 @@ public final class Conv: Module {
         let kernelSize = try Conv.checked("conv", dimensions, inChannels, outChannels, groups, kernel)
         self.stride = stride; self.padding = padding; self.dilation = dilation; self.groups = groups
         super.init("Conv\(dimensions)d")
-        let fanIn = inChannels / groups * kernelSize.reduce(1, *)
-        try register(parameter: "weight", initialWeights([outChannels, inChannels / groups] + kernelSize, fanIn: fanIn))
-        if bias { try register(parameter: "bias", initialWeights([outChannels], fanIn: fanIn)) }
+        try registerWeights([outChannels, inChannels / groups] + kernelSize, outChannels: outChannels, bias: bias)
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
@@ -58,9 +67,7 @@ public final class ConvTranspose: Module {
         let kernelSize = try Conv.checked("conv_transpose", dimensions, inChannels, outChannels, groups, kernel)
         self.stride = stride; self.padding = padding; self.outputPadding = outputPadding; self.groups = groups
         super.init("ConvTranspose\(dimensions)d")
-        let fanIn = outChannels / groups * kernelSize.reduce(1, *)
-        try register(parameter: "weight", initialWeights([inChannels, outChannels / groups] + kernelSize, fanIn: fanIn))
-        if bias { try register(parameter: "bias", initialWeights([outChannels], fanIn: fanIn)) }
+        try registerWeights([inChannels, outChannels / groups] + kernelSize, outChannels: outChannels, bias: bias)
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
