@@ -103,6 +103,10 @@ final class ShellTerminalTests: XCTestCase {
         terminal.send("\r")
         terminal.expect("42")
         terminal.expect("[6]> ")
+        // Control keys pressed the instant a prompt appears can reach the terminal before the line
+        // editor has switched it to raw mode, where the line discipline takes them itself; a
+        // person is never that fast, so the test pauses as one would.
+        Thread.sleep(forTimeInterval: 0.3)
         terminal.send("forgotten")
         terminal.send("\u{03}")  // Ctrl-C while typing discards the input
         terminal.expect("input discarded")
@@ -118,6 +122,7 @@ final class ShellTerminalTests: XCTestCase {
         terminal.send(":save tour.ipynb\r")
         terminal.expect("saved tour.ipynb")
         terminal.expect("[8]> ")
+        Thread.sleep(forTimeInterval: 0.3)
         terminal.send("\u{04}")  // Ctrl-D on an empty line leaves
         XCTAssertEqual(terminal.waitForExit(), 0)
         if let keep = ProcessInfo.processInfo.environment["SCRY_TEST_NOTEBOOKS"] {
