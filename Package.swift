@@ -73,6 +73,8 @@ let package = Package(
         .testTarget(name: "ScryNNTests", dependencies: ["ScryNN", "ScryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "ScryDataTests", dependencies: ["ScryData", "ScryNN", "ScryTensor"], exclude: ["Fixtures"],
                     swiftSettings: niftiHeaders),
+        .testTarget(name: "ScryZooTests", dependencies: ["ScryRuntime", "ScryLang", "ScryTensor"], exclude: ["Fixtures"],
+                    swiftSettings: niftiHeaders),
         .testTarget(name: "ScryVisionTests", dependencies: ["ScryVision", "ScryTensor"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),

@@ -95,12 +95,12 @@ extension Module {
     }
 }
 
-extension Module {
-    /// Runs a layer of `dimensions` spatial axes on [N, C, x, y, 1] too (a 2D image stored as a
-    /// one-slice volume, as NIfTI keeps it), through [N, C, x, y], the axis put back after.
-    func planar(_ x: Tensor, dimensions: Int?, _ body: (Tensor) throws -> Tensor) throws -> Tensor {
-        guard let dimensions, x.rank == dimensions + 3, x.shape.last == 1 else { return try body(x) }
-        return try body(x.squeeze(axes: [x.rank - 1])).unsqueeze(x.rank - 1)
+extension Tensor {
+    /// Runs an operation of `dimensions` spatial axes on [N, C, x, y, 1] too (a 2D image stored
+    /// as a one-slice volume, as NIfTI keeps it), through [N, C, x, y], the axis put back after.
+    public func planar(dimensions: Int?, _ body: (Tensor) throws -> Tensor) throws -> Tensor {
+        guard let dimensions, rank == dimensions + 3, shape.last == 1 else { return try body(self) }
+        return try body(squeeze(axes: [rank - 1])).unsqueeze(rank - 1)
     }
 }
 

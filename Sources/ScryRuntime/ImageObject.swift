@@ -139,9 +139,11 @@ enum ImageBindings {
 
     nonisolated(unsafe) static let functions: [NativeFunction] = [
         NativeFunction("load", [Parameter("path")],
-                       doc: "Reads an image, its format found from the file's content: NIfTI (.nii, .nii.gz, .hdr/.img; NIfTI-1 and 2) or a 2D image.",
+                       doc: "Reads an image, its format found from the file's content: NIfTI (.nii, .nii.gz, .hdr/.img; NIfTI-1 and 2) or a 2D image; a .safetensors file gives its tensors as a dict.",
                        help: "2D formats this build reads: \(PlanarImage.readableFormats.joined(separator: ", ")), and 16-bit PNG without loss. The image has .data [C, …spatial] (x first, as nibabel), .shape, .channels, .spacing, .affine, .path.") { a in
-            .host(ImageObject(try load(try a.string("path"))))
+            let path = try a.string("path")
+            if path.hasSuffix(".safetensors") { return try WeightFiles.tensors(at: path) }
+            return .host(ImageObject(try load(path)))
         },
         NativeFunction("montage", [Parameter("x"), Parameter("axis", default: .int(2)), Parameter("count", default: .int(16)),
                                    Parameter("low", default: .nil), Parameter("high", default: .nil), Parameter("title", default: .string(""))],

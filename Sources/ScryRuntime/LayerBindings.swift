@@ -103,9 +103,11 @@ enum LayerBindings {
             wrap(try BatchNorm(dimensions: dimension(a), features: a.int("features"), eps: a.double("eps"), momentum: a.double("momentum"), affine: a.bool("affine")))
         }, nil),
         (NativeFunction("instancenorm", [Parameter("features"), Parameter("dimension", default: .int(2)), Parameter("eps", default: .float(1e-5)),
-                                         Parameter("affine", default: .bool(false))],
-                        doc: "Instance normalisation (InstanceNorm1d/2d/3d): each sample's channels over their spatial axes.") { a in
-            wrap(try InstanceNorm(dimensions: dimension(a), features: a.int("features"), eps: a.double("eps"), affine: a.bool("affine")))
+                                         Parameter("affine", default: .bool(false)), Parameter("track_running_stats", default: .bool(false)),
+                                         Parameter("momentum", default: .float(0.1))],
+                        doc: "Instance normalisation (InstanceNorm1d/2d/3d): each sample's channels over their spatial axes; track_running_stats keeps running statistics for eval, as GaNDLF's models do.") { a in
+            wrap(try InstanceNorm(dimensions: dimension(a), features: a.int("features"), eps: a.double("eps"), momentum: a.double("momentum"),
+                                  affine: a.bool("affine"), trackRunningStats: a.bool("track_running_stats")))
         },
          NativeFunction("instancenorm", [Parameter("x"), Parameter("weight", default: .nil), Parameter("bias", default: .nil), Parameter("eps", default: .float(1e-5))],
                         doc: "Normalises each sample's channels over their spatial axes.") { a in
@@ -173,9 +175,14 @@ enum LayerBindings {
         },
          NativeFunction("upsample", [Parameter("x"), Parameter("size", default: .nil), Parameter("scale", default: .nil), Parameter("mode", default: .string("nearest")),
                                      Parameter("align_corners", default: .bool(false))],
-                        doc: "Resamples the spatial axes to a size or by a scale.") { a in
-            TensorBindings.wrap(try Tensor.upsample(x(a), size: a.has("size") ? a.intList("size") : nil, scale: scale(a), mode: mode(a),
-                                                    alignCorners: a.bool("align_corners")))
+                        doc: "Resamples the spatial axes to a size or by a scale; bilinear on a one-slice volume [N, C, x, y, 1] keeps the slice axis.") { a in
+            let input = try x(a)
+            // Bilinear is 2D: a one-slice volume is resampled in-plane, as the 2D layers treat it.
+            let planar = try a.string("mode") == "bilinear" ? 2 : nil
+            return TensorBindings.wrap(try input.planar(dimensions: planar) { x in
+                try Tensor.upsample(x, size: a.has("size") ? a.intList("size") : nil, scale: scale(a), mode: mode(a),
+                                    alignCorners: a.bool("align_corners"))
+            })
          }),
         (NativeFunction("dropout", [Parameter("p", default: .float(0.5)), Parameter("dimension", default: .nil)],
                         doc: "Dropout in training mode: elements, or whole channels with dimension 1, 2 or 3 (Dropout2d…).") { a in

@@ -35,14 +35,19 @@ final class ModuleObject: HostObject {
 
     var length: Int? { module.children.count }
 
+    private static let builtinAttributes = ["buffers", "layers", "name", "parameter_count", "training", "type"]
+
     var attributeNames: [String] {
         module.children.map(\.name) + module.ownParameters.map(\.name) + module.ownBuffers.map(\.name) + Array(ModuleObject.methods.keys)
-            + ["buffers", "layers", "name", "parameter_count", "training", "type"]
+            + ModuleObject.builtinAttributes + (scripted?.attributes.keys.sorted() ?? [])
     }
+
+    private var scripted: ScriptedModule? { module as? ScriptedModule }
 
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
         if let child = module.child(name) { return ModuleObject.wrap(child) }
         if let tensor = module.parameter(name) ?? module.buffer(name) { return TensorBindings.wrap(tensor) }
+        if let value = scripted?.attributes[name] { return value }
         switch name {
         case "type", "name": return .string(module.typeName)
         case "parameter_count": return .int(module.parameterCount)
@@ -65,7 +70,10 @@ final class ModuleObject: HostObject {
             try module.assign(buffer: name, try TensorBindings.tensor(value, name, "module"))
             return true
         }
-        return false
+        guard let scripted, module.child(name) == nil, ModuleObject.methods[name] == nil,
+              !ModuleObject.builtinAttributes.contains(name) else { return false }
+        scripted.attributes[name] = value
+        return true
     }
 
     /// `m[0]` (a child by position) or `m["enc.2.conv1"]` (a module by path).

@@ -133,3 +133,8 @@ final class TensorObject: HostObject {
         }
     }
 }
+
+extension Value {
+    /// A tensor as a Scry value, for Swift programs that hand tensors to a session.
+    public static func tensor(_ tensor: Tensor) -> Value { .host(TensorObject(tensor)) }
+}

@@ -40,8 +40,17 @@ enum WeightFiles {
     }
 
     private static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        guard FileManager.default.fileExists(atPath: path) else { throw ScryError(.ioError, "load_weights(): no file \(path)") }
+        guard FileManager.default.fileExists(atPath: path) else { throw ScryError(.ioError, "no file \(path)") }
         return try Safetensors.read(path)
+    }
+
+    /// A safetensors file's tensors as a dict, by name in sorted order (what save(dict, path) wrote).
+    static func tensors(at path: String) throws -> Value {
+        let dict = DictStorage()
+        for (name, tensor) in try read(path).tensors.sorted(by: { $0.key < $1.key }) {
+            try dict.set(.string(name), TensorBindings.wrap(tensor))
+        }
+        return .dict(dict)
     }
 
     nonisolated(unsafe) static let functions: [NativeFunction] = [

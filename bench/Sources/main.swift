@@ -6,6 +6,7 @@ let groups: [String: () throws -> Void] = [
     "tensor": benchTensors,
     "interpreter": benchInterpreter,
     "networks": benchNetworks,
+    "scripted": benchScriptedNetworks,
     "data": benchData,
 ]
 let selected = CommandLine.arguments.dropFirst()

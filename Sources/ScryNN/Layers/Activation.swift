@@ -79,7 +79,7 @@ public final class Upsample: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try planar(x, dimensions: dimensions) { try Tensor.upsample($0, size: size, scale: scale, mode: mode, alignCorners: alignCorners) }
+        try x.planar(dimensions: dimensions) { try Tensor.upsample($0, size: size, scale: scale, mode: mode, alignCorners: alignCorners) }
     }
 }
 

@@ -32,7 +32,7 @@ public final class Conv: Module {
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         let weight = parameter("weight")!
-        return try planar(x, dimensions: weight.rank - 2) { x in
+        return try x.planar(dimensions: weight.rank - 2) { x in
             try Tensor.conv(x, weight: weight, bias: parameter("bias"), stride: stride, padding: padding, dilation: dilation, groups: groups)
         }
     }
@@ -72,7 +72,7 @@ public final class ConvTranspose: Module {
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         let weight = parameter("weight")!
-        return try planar(x, dimensions: weight.rank - 2) { x in
+        return try x.planar(dimensions: weight.rank - 2) { x in
             try Tensor.convTranspose(x, weight: weight, bias: parameter("bias"), stride: stride, padding: padding,
                                      outputPadding: outputPadding, groups: groups)
         }

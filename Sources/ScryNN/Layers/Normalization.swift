@@ -33,22 +33,42 @@ public final class BatchNorm: Module {
 }
 
 /// `InstanceNorm1d/2d/3d`: each sample's channels over their spatial axes; affine optional
-/// (off by default, as in PyTorch).
+/// (off by default, as in PyTorch). With `trackRunningStats` (as GaNDLF's models build it) the
+/// layer keeps running statistics, moved in training by the batch mean of each instance's mean
+/// and unbiased variance, and normalises with them in eval, as PyTorch does.
 public final class InstanceNorm: Module {
-    public let eps: Double
+    public let eps: Double, momentum: Double
 
-    public init(dimensions: Int, features: Int, eps: Double = 1e-5, affine: Bool = false) throws {
+    public init(dimensions: Int, features: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = false,
+                trackRunningStats: Bool = false) throws {
         guard features >= 1 else { throw TensorError.invalidArgument(op: "instancenorm", "features must be positive, got \(features)") }
-        self.eps = eps
+        self.eps = eps; self.momentum = momentum
         super.init("InstanceNorm\(dimensions)d")
         if affine {
             try register(parameter: "weight", Tensor.ones([features]))
             try register(parameter: "bias", Tensor.zeros([features]))
         }
+        if trackRunningStats {
+            register(buffer: "running_mean", try Tensor.zeros([features]))
+            register(buffer: "running_var", try Tensor.ones([features]))
+            register(buffer: "num_batches_tracked", Tensor(scalar: Int64(0)))
+        }
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try Tensor.instanceNorm(x, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
+        guard let runningMean = buffer("running_mean"), let runningVar = buffer("running_var") else {
+            return try Tensor.instanceNorm(x, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
+        }
+        if !isTraining {
+            return try Tensor.batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: parameter("weight"),
+                                        bias: parameter("bias"), training: false, eps: eps).output
+        }
+        let flat = try x.detach().reshape([x.shape[0], x.shape[1], -1])
+        try assign(buffer: "running_mean", try runningMean * (1 - momentum) + (try flat.mean(axis: 2).mean(axis: 0)) * momentum)
+        try assign(buffer: "running_var", try runningVar * (1 - momentum) + (try flat.variance(axes: [2]).mean(axis: 0)) * momentum)
+        let batches = try buffer("num_batches_tracked")!.item()
+        try assign(buffer: "num_batches_tracked", Tensor(scalar: Int64(batches) + 1))
+        return try Tensor.instanceNorm(x, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
     }
 }
 

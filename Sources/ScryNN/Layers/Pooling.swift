@@ -11,7 +11,7 @@ public final class Pool: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try planar(x, dimensions: dimensions) { x in
+        try x.planar(dimensions: dimensions) { x in
             switch kind {
             case .max: return try Tensor.maxPool(x, kernel: kernel, stride: stride, padding: padding).values
             case .average(let include):
@@ -31,7 +31,7 @@ public final class AdaptiveAvgPool: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try planar(x, dimensions: dimensions) { try Tensor.adaptiveAvgPool($0, size: size) }
+        try x.planar(dimensions: dimensions) { try Tensor.adaptiveAvgPool($0, size: size) }
     }
 }
 

@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+import ScryLang
+@testable import ScryRuntime
+import ScryTensor
+
+/// The model zoo (stdlib/models) against GaNDLF: for each case in Fixtures, the Scry network's
+/// output on GaNDLF's weights and input, its parameter count at GaNDLF's default width, and
+/// five Adam steps on a phantom batch.
+final class ModelZooTests: XCTestCase {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    struct Case {
+        let name: String, task: String, scry: String, defaultScry: String
+        let inputShape: [Int], defaultParameters: Int, tolerance: Double
+        let output: Tensor
+    }
+
+    static let cases: [Case] = {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
+        return files.filter { $0.hasSuffix(".safetensors") }.sorted().map { file in
+            let (tensors, metadata) = try! Safetensors.read(fixtures.appendingPathComponent(file).path)
+            let spec = try! JSONSerialization.jsonObject(with: Data(metadata["case"]!.utf8)) as! [String: Any]
+            let defaults = spec["default"] as! [String: Any]
+            return Case(name: spec["name"] as! String, task: spec["task"] as! String, scry: spec["scry"] as! String,
+                        defaultScry: defaults["scry"] as! String, inputShape: spec["input_shape"] as! [Int],
+                        defaultParameters: Int(metadata["parameters_default"]!)!,
+                        tolerance: (spec["tolerance"] as? Double) ?? 1e-4, output: tensors["output"]!)
+        }
+    }()
+
+    /// A fresh session whose output is dropped.
+    private func session() -> Interpreter {
+        let interpreter = Session.makeInterpreter()
+        interpreter.write = { _ in }
+        return interpreter
+    }
+
+    private func run(_ interpreter: Interpreter, _ source: String, _ name: String) -> Bool {
+        do {
+            _ = try interpreter.execute(source, name: name)
+            return true
+        } catch {
+            XCTFail("\(name): \(error)")
+            return false
+        }
+    }
+
+    private func module(_ interpreter: Interpreter, _ name: String) -> ModuleObject? {
+        if case .host(let object as ModuleObject)? = interpreter.globals[name] { return object }
+        XCTFail("\(name) is not a module")
+        return nil
+    }
+
+    func testEveryArchitectureMatchesGaNDLFsOutputOnItsWeights() throws {
+        XCTAssertFalse(Self.cases.isEmpty)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scry-zoo-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for zooCase in Self.cases {
+            let interpreter = session()
+            guard run(interpreter, "m = \(zooCase.scry)\nm.eval()", zooCase.name), let m = module(interpreter, "m") else { continue }
+            var weights: [String: Tensor] = [:]
+            for (name, tensor) in m.module.stateDict() { weights[name] = try ZooWeights.tensor(name, like: tensor) }
+            let weightsPath = folder.appendingPathComponent(zooCase.name + ".safetensors").path
+            try Safetensors.write(weights, metadata: ["format": "pt"], to: weightsPath)
+            let input = try Tensor(flat: ZooWeights.uniform("input", zooCase.inputShape.reduce(1, *)), shape: zooCase.inputShape)
+            interpreter.globals["x"] = TensorBindings.wrap(input)
+            guard run(interpreter, "load_weights(m, \"\(weightsPath)\")\ny = m(x)", zooCase.name),
+                  case .host(let result as TensorObject)? = interpreter.globals["y"] else { continue }
+            let y = result.tensor
+            XCTAssertEqual(y.shape, zooCase.output.shape, "\(zooCase.name): output shape")
+            guard y.shape == zooCase.output.shape else { continue }
+            let scale = Double(try zooCase.output.abs().max().item())
+            let difference = Double(try (y - zooCase.output).abs().max().item())
+            XCTAssertLessThanOrEqual(difference, zooCase.tolerance * (1 + scale), "\(zooCase.name): output differs from GaNDLF's (max |Δ| \(difference), max |y| \(scale))")
+        }
+    }
+
+    func testEveryArchitectureHasGaNDLFsParameterCountAtDefaultWidth() {
+        for zooCase in Self.cases {
+            let interpreter = session()
+            guard run(interpreter, "n = \(zooCase.defaultScry).parameter_count", zooCase.name) else { continue }
+            XCTAssertEqual(interpreter.globals["n"].flatMap { if case .int(let n) = $0 { n } else { nil } }, zooCase.defaultParameters,
+                           "\(zooCase.name): \(zooCase.defaultScry)")
+        }
+    }
+
+    /// Five Adam steps on one fixed phantom batch lower the loss: every architecture trains.
+    func testEveryArchitectureTrainsOnAPhantomBatch() {
+        for zooCase in Self.cases {
+            let interpreter = session()
+            let dimension = zooCase.inputShape.count - 2, size = zooCase.inputShape[2]
+            let source = """
+            seed(0)
+            m = \(zooCase.scry)
+            m.train()
+            k = m.n_classes
+            task = "\(zooCase.task)"
+            ds = phantom(dimension: \(dimension), n: 2, size: \(size), classes: max(k, 2), task: task, seed: 0)
+            for b in loader(ds, batch_size: 2, seed: 0) { batch = b; break }
+            x = batch.image
+            if task == "segmentation" { target = batch.label[:, 0] } else { target = minimum(batch.value, tensor(k - 1.0)).to("int64") }
+            l = loss("cel")
+            opt = optimizer("adam", m, lr: 1e-3)
+            losses = []
+            for step in 0..<6 {
+                value = l(m(x), target)
+                losses.append(value.item())
+                if step < 5 {
+                    opt.zero_grad()
+                    value.backward()
+                    opt.step()
+                }
+            }
+            """
+            guard run(interpreter, source, zooCase.name), case .list(let list)? = interpreter.globals["losses"] else { continue }
+            let losses = list.items.compactMap { if case .float(let v) = $0 { v } else { nil } }
+            XCTAssertEqual(losses.count, 6, zooCase.name)
+            XCTAssertTrue(losses.allSatisfy(\.isFinite), "\(zooCase.name): losses \(losses)")
+            XCTAssertLessThan(losses.last ?? .infinity, losses.first ?? 0, "\(zooCase.name): losses \(losses)")
+        }
+    }
+
+    /// Every name model_names() lists has a fixture in each dimension it supports.
+    func testEveryListedArchitectureHasFixturesInBothDimensions() {
+        let interpreter = session()
+        guard run(interpreter, "names = model_names()", "model_names"), case .list(let list)? = interpreter.globals["names"] else { return }
+        let names = Set(Self.cases.map(\.name))
+        for case .string(let name) in list.items {
+            let dimensions = name == "brain_age" ? ["2d"] : ["2d", "3d"]
+            for d in dimensions { XCTAssertTrue(names.contains("\(name)_\(d)"), "no fixture for \(name) in \(d)") }
+        }
+        XCTAssertEqual(list.items.count, 38)
+    }
+}
