@@ -16,7 +16,7 @@ final class ModelZooTests: XCTestCase {
         let output: Tensor
     }
 
-    static let cases: [Case] = {
+    nonisolated(unsafe) static let cases: [Case] = {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
         return files.filter { $0.hasSuffix(".safetensors") }.sorted().map { file in
             let (tensors, metadata) = try! Safetensors.read(fixtures.appendingPathComponent(file).path)

@@ -35,7 +35,8 @@ public final class BatchNorm: Module {
 /// `InstanceNorm1d/2d/3d`: each sample's channels over their spatial axes; affine optional
 /// (off by default, as in PyTorch). With `trackRunningStats` (as GaNDLF's models build it) the
 /// layer keeps running statistics, moved in training by the batch mean of each instance's mean
-/// and unbiased variance, and normalises with them in eval, as PyTorch does.
+/// and unbiased variance, and normalises with them in eval, as PyTorch does (whose instance norm
+/// registers `num_batches_tracked` but never counts).
 public final class InstanceNorm: Module {
     public let eps: Double, momentum: Double
 
@@ -66,8 +67,6 @@ public final class InstanceNorm: Module {
         let flat = try x.detach().reshape([x.shape[0], x.shape[1], -1])
         try assign(buffer: "running_mean", try runningMean * (1 - momentum) + (try flat.mean(axis: 2).mean(axis: 0)) * momentum)
         try assign(buffer: "running_var", try runningVar * (1 - momentum) + (try flat.variance(axes: [2]).mean(axis: 0)) * momentum)
-        let batches = try buffer("num_batches_tracked")!.item()
-        try assign(buffer: "num_batches_tracked", Tensor(scalar: Int64(batches) + 1))
         return try Tensor.instanceNorm(x, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
     }
 }

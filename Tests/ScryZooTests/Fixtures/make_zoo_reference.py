@@ -72,8 +72,21 @@ def gandlf_model(model, top, patch):
                         "final_layer": "none", "base_filters": 32, **model},
               "patch_size": patch, "batch_size": 1, **top}
     params["model"].setdefault("class_list", list(range(params["model"]["num_classes"])))
-    with contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()), offline_vgg16():
         return global_models_dict[model["architecture"]](parameters=params)
+
+
+@contextlib.contextmanager
+def offline_vgg16():
+    """brain_age calls torchvision.models.vgg16(pretrained=True), which downloads ImageNet weights.
+    Offline, build the same network without them: every weight is replaced by `weights` anyway."""
+    import torchvision
+    vgg16 = torchvision.models.vgg16
+    torchvision.models.vgg16 = lambda pretrained=False, **kwargs: vgg16(weights=None, **kwargs)
+    try:
+        yield
+    finally:
+        torchvision.models.vgg16 = vgg16
 
 
 def run(case, export):
