@@ -44,10 +44,9 @@ final class ModuleObject: HostObject {
 
     private var scripted: ScriptedModule? { module as? ScriptedModule }
 
+    /// The built-in attributes come first: every module answers `m.layers` alike, even one with a
+    /// child named `layers` (GaNDLF's msdnet has one), which `m["layers"]` still reaches.
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
-        if let child = module.child(name) { return ModuleObject.wrap(child) }
-        if let tensor = module.parameter(name) ?? module.buffer(name) { return TensorBindings.wrap(tensor) }
-        if let value = scripted?.attributes[name] { return value }
         switch name {
         case "type", "name": return .string(module.typeName)
         case "parameter_count": return .int(module.parameterCount)
@@ -55,6 +54,9 @@ final class ModuleObject: HostObject {
         case "layers": return .list(ListStorage(module.namedModules().dropFirst().map { .string($0.path) }))
         default: break
         }
+        if let child = module.child(name) { return ModuleObject.wrap(child) }
+        if let tensor = module.parameter(name) ?? module.buffer(name) { return TensorBindings.wrap(tensor) }
+        if let value = scripted?.attributes[name] { return value }
         guard let method = ModuleObject.methods[name] else { return nil }
         return .function(NativeFunction(method.name, method.parameters, doc: method.doc, help: method.help) { a in
             try method.body(self.module, a)

@@ -13,6 +13,9 @@ final class ModelZooTests: XCTestCase {
     struct Case {
         let name: String, task: String, scry: String, defaultScry: String
         let inputShape: [Int], defaultParameters: Int, tolerance: Double
+        /// Train with batch norm's running statistics (frozen), for networks whose loss over five
+        /// steps is chaotic with batch statistics of four samples (the deepest ResNets at width 4).
+        let trainFrozenNorm: Bool
         let output: Tensor
     }
 
@@ -25,7 +28,8 @@ final class ModelZooTests: XCTestCase {
             return Case(name: spec["name"] as! String, task: spec["task"] as! String, scry: spec["scry"] as! String,
                         defaultScry: defaults["scry"] as! String, inputShape: spec["input_shape"] as! [Int],
                         defaultParameters: Int(metadata["parameters_default"]!)!,
-                        tolerance: (spec["tolerance"] as? Double) ?? 1e-4, output: tensors["output"]!)
+                        tolerance: (spec["tolerance"] as? Double) ?? 1e-4, trainFrozenNorm: spec["train_frozen_norm"] as? Bool ?? false,
+                        output: tensors["output"]!)
         }
     }()
 
@@ -87,22 +91,39 @@ final class ModelZooTests: XCTestCase {
     }
 
     /// Five Adam steps on one fixed phantom batch lower the loss: every architecture trains.
+    /// Dropout is switched off (its layers put in eval mode) so that the losses compared come
+    /// from the same function; normalisation keeps using batch statistics unless the case says.
     func testEveryArchitectureTrainsOnAPhantomBatch() {
         for zooCase in Self.cases {
             let interpreter = session()
-            let dimension = zooCase.inputShape.count - 2, size = zooCase.inputShape[2]
+            let spatial = Array(zooCase.inputShape.dropFirst(2)), channels = zooCase.inputShape[1]
+            let crop = spatial.map { ":\($0)" }.joined(separator: ", ")
             let source = """
             seed(0)
             m = \(zooCase.scry)
             m.train()
+            frozen = \(zooCase.trainFrozenNorm ? "[\"Dropout\", \"BatchNorm\"]" : "[\"Dropout\"]")
+            for name in m.layers {
+                for kind in frozen {
+                    if m.layer(name).type.startswith(kind) { m.layer(name).eval() }
+                }
+            }
             k = m.n_classes
             task = "\(zooCase.task)"
-            ds = phantom(dimension: \(dimension), n: 2, size: \(size), classes: max(k, 2), task: task, seed: 0)
-            for b in loader(ds, batch_size: 2, seed: 0) { batch = b; break }
-            x = batch.image
-            if task == "segmentation" { target = batch.label[:, 0] } else { target = minimum(batch.value, tensor(k - 1.0)).to("int64") }
+            ds = phantom(dimension: \(spatial.count), n: 4, size: max(8, \(spatial.max() ?? 8)), classes: max(k, 2), task: task, seed: 0)
+            for b in loader(ds, batch_size: 4, seed: 0) { batch = b; break }
+            image = batch.image[:, :, \(crop)]
+            x = concat([image] * \(channels), axis: 1)
             l = loss("cel")
-            opt = optimizer("adam", m, lr: 1e-3)
+            if task == "segmentation" {
+                target = minimum(batch.label[:, 0, \(crop)], tensor(k - 1)).to("int64")
+            } else if task == "regression" {
+                target = batch.value.reshape([-1, 1]) / 100
+                l = loss("mse")
+            } else {
+                target = minimum(batch.value, tensor(k - 1.0)).to("int64")
+            }
+            opt = optimizer("adam", m, lr: 3e-4)
             losses = []
             for step in 0..<6 {
                 value = l(m(x), target)
@@ -114,7 +135,8 @@ final class ModelZooTests: XCTestCase {
                 }
             }
             """
-            guard run(interpreter, source, zooCase.name), case .list(let list)? = interpreter.globals["losses"] else { continue }
+            guard run(interpreter, source, zooCase.name),
+                  case .list(let list)? = interpreter.globals["losses"] else { continue }
             let losses = list.items.compactMap { if case .float(let v) = $0 { v } else { nil } }
             XCTAssertEqual(losses.count, 6, zooCase.name)
             XCTAssertTrue(losses.allSatisfy(\.isFinite), "\(zooCase.name): losses \(losses)")
