@@ -9,6 +9,7 @@ final class CommittedNotebookTests: XCTestCase {
             .deletingLastPathComponent().appendingPathComponent("notebooks")
         let notebooks = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".ipynb") }.sorted()
         XCTAssertTrue(notebooks.contains("00-tour.ipynb"))
+        XCTAssertTrue(notebooks.contains("02-models.ipynb"))
         for name in notebooks {
             let outcome = try Replay.run(folder.appendingPathComponent(name).path, check: true, update: false) { _ in }
             XCTAssertNil(outcome.mismatch?.description, name)
