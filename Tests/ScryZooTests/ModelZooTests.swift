@@ -68,7 +68,7 @@ final class ModelZooTests: XCTestCase {
             for (name, tensor) in m.module.stateDict() { weights[name] = try ZooWeights.tensor(name, like: tensor) }
             let weightsPath = folder.appendingPathComponent(zooCase.name + ".safetensors").path
             try Safetensors.write(weights, metadata: ["format": "pt"], to: weightsPath)
-            let input = try Tensor(flat: ZooWeights.uniform("input", zooCase.inputShape.reduce(1, *)), shape: zooCase.inputShape)
+            let input = try ZooWeights.input(zooCase.inputShape)
             interpreter.globals["x"] = TensorBindings.wrap(input)
             guard run(interpreter, "load_weights(m, \"\(weightsPath)\")\ny = m(x)", zooCase.name),
                   case .host(let result as TensorObject)? = interpreter.globals["y"] else { continue }
@@ -141,6 +141,27 @@ final class ModelZooTests: XCTestCase {
             XCTAssertEqual(losses.count, 6, zooCase.name)
             XCTAssertTrue(losses.allSatisfy(\.isFinite), "\(zooCase.name): losses \(losses)")
             XCTAssertLessThan(losses.last ?? .infinity, losses.first ?? 0, "\(zooCase.name): losses \(losses)")
+        }
+    }
+
+    /// Every architecture builds and runs in 2D with each normalisation Scry offers (GaNDLF has
+    /// no group norm), and its final layer gives probabilities when asked for softmax.
+    func testEveryArchitectureRunsWithEachNormTypeAndFinalLayer() throws {
+        for zooCase in Self.cases where zooCase.name.hasSuffix("_2d") {
+            for norm in ["group", "none", "instance"] {
+                let interpreter = session()
+                var call = zooCase.scry.replacingOccurrences(of: #"(, )?norm_type: "[a-z]+"(, )?"#, with: "$1", options: .regularExpression)
+                call = call.replacingOccurrences(of: #"final_layer: "none""#, with: "final_layer: \"softmax\", norm_type: \"\(norm)\"")
+                let input = try ZooWeights.input(zooCase.inputShape)
+                interpreter.globals["x"] = TensorBindings.wrap(input)
+                let name = "\(zooCase.name) with \(norm) norm"
+                guard run(interpreter, "m = \(call)\nm.eval()\ny = m(x)\nsums = y.sum(axis: 1)", name),
+                      case .host(let y as TensorObject)? = interpreter.globals["y"],
+                      case .host(let sums as TensorObject)? = interpreter.globals["sums"] else { continue }
+                XCTAssertEqual(y.tensor.shape, zooCase.output.shape, name)
+                let k = y.tensor.shape[1]
+                if k > 1 { XCTAssertLessThan(Double(try (sums.tensor - 1).abs().max().item()), 1e-4, "\(name): softmax over \(k) classes") }
+            }
         }
     }
 
