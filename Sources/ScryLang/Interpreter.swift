@@ -167,8 +167,10 @@ public final class Interpreter {
     /// Finds the names each prelude file defines (top-level `fn name` and `name =` lines)
     /// without parsing it, so that start-up stays fast.
     private func indexPrelude(_ directory: URL) {
-        guard let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return }
-        for case let file as URL in files where file.pathExtension == "scry" {
+        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return }
+        // In path order, so that which file defines a name never depends on the file system.
+        let files = enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "scry" }.sorted { $0.path < $1.path }
+        for file in files {
             guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
             for line in text.split(separator: "\n") {
                 var name: Substring?

@@ -165,6 +165,38 @@ final class ModelZooTests: XCTestCase {
         }
     }
 
+    /// Patch sizes are checked against each model's multiple, or its one size for a network built
+    /// for one; bad settings get errors naming the setting.
+    func testPatchSizesAndSettingsAreChecked() {
+        let interpreter = session()
+        var lines: [String] = []
+        interpreter.write = { lines.append($0) }
+        let checked = run(interpreter, """
+            fn message(f) {
+                try { f() } catch e { return e.message }
+                return "no error"
+            }
+            t = unetr(dimension: 2, patch_size: [32, 32], inner_patch_size: 8, embed_dim: 16, num_heads: 4)
+            print(message(fn() => check_patch_size(t, [64, 64])))
+            print(check_patch_size(t, [32, 32, 1]), check_patch_size(unet(), [64, 32, 1]), check_patch_size(densenet121(), [96, 64]))
+            print(message(fn() => check_patch_size(unet(dimension: 3), [64, 64, 1])))
+            print(message(fn() => check_patch_size(vgg11(), [100, 30])))
+            print(message(fn() => unet(class_list: 3)))
+            print(message(fn() => resnet18(dimension: 2.0)))
+            print(unet(class_list: "[0,1||2,4]").n_classes, unet(num_channels: 4).n_channels)
+            """, "patch sizes")
+        XCTAssertTrue(checked)
+        XCTAssertEqual(lines.joined().split(separator: "\n").map(String.init), [
+            "patch size [64, 64] does not suit unetr: it runs only on the size it was built for, [32, 32]",
+            "true true true",
+            "patch size [64, 64, 1] does not suit unet: each side must be a multiple of 16 (nearest: [64, 64, 16])",
+            "patch size [100, 30] does not suit vgg11: each side must be a multiple of 32 (nearest: [96, 32] or [128, 32])",
+            "unet(): class_list must be a list of classes or a string such as \"[0,1||2]\", got 3",
+            "resnet18(): dimension must be the int 2 or 3, got 2.0",
+            "3 4",
+        ])
+    }
+
     /// Every name model_names() lists has a fixture in each dimension it supports.
     func testEveryListedArchitectureHasFixturesInBothDimensions() {
         let interpreter = session()
