@@ -53,7 +53,7 @@ extension Compiler {
         case let .attribute(object, name):
             let code = try expression(object)
             let interpreter = self.interpreter
-            return { frame in try Attributes.get(try code(frame), name, interpreter) }
+            return { [unowned interpreter] frame in try Attributes.get(try code(frame), name, interpreter) }
         case let .index(object, subscripts):
             let code = try expression(object)
             let subs = try self.subscripts(subscripts)
@@ -131,7 +131,7 @@ extension Compiler {
         case .name(let name):
             switch scope.resolve(name) {
             case .slot(let i): return .slot(i, name)
-            case .global(let i): return .global(i, interpreter)
+            case .global(let i): return .global(i, Unowned(interpreter))
             default: break
             }
         default: break
@@ -178,7 +178,7 @@ extension Compiler {
         }
         if keywords.isEmpty && positional.count == 1 {
             let a0 = positional[0]
-            return { frame in
+            return { [unowned interpreter] frame in
                 let target = try function.value(frame)
                 if let scry = direct(target, 1) {
                     let argument = try a0(frame)
@@ -191,7 +191,7 @@ extension Compiler {
         }
         if keywords.isEmpty && positional.count == 2 {
             let a0 = positional[0], a1 = positional[1]
-            return { frame in
+            return { [unowned interpreter] frame in
                 let target = try function.value(frame)
                 if let scry = direct(target, 2) {
                     let first = try a0(frame), second = try a1(frame)
@@ -204,9 +204,9 @@ extension Compiler {
             }
         }
         if keywords.isEmpty {
-            return { frame in try interpreter.call(try function.value(frame), Arguments(try positional.map { try $0(frame) })) }
+            return { [unowned interpreter] frame in try interpreter.call(try function.value(frame), Arguments(try positional.map { try $0(frame) })) }
         }
-        return { frame in
+        return { [unowned interpreter] frame in
             let target = try function.value(frame)
             let args = Arguments(try positional.map { try $0(frame) },
                                  keywords: try keywords.map { (name: $0.0, value: try $0.1(frame)) })
@@ -267,7 +267,7 @@ extension Compiler {
 /// How compiled code reaches an operand.
 enum Operand {
     case slot(Int, String)
-    case global(Int, Interpreter)
+    case global(Int, Unowned<Interpreter>)
     case constant(Value)
     case code(ExprCode)
 
@@ -280,10 +280,17 @@ enum Operand {
             }
             return v
         case let .global(i, interpreter):
-            if let v = interpreter.globals.values[i] { return v }
-            return try interpreter.missingGlobal(i)
+            if let v = interpreter.object.globals.values[i] { return v }
+            return try interpreter.object.missingGlobal(i)
         case .constant(let v): return v
         case .code(let code): return try code(frame)
         }
     }
+}
+
+/// A reference that does not keep its object alive: compiled code reaches its interpreter this
+/// way, since the interpreter's globals hold that code (a strong reference would be a cycle).
+struct Unowned<Object: AnyObject> {
+    unowned let object: Object
+    init(_ object: Object) { self.object = object }
 }

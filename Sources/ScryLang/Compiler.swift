@@ -125,14 +125,14 @@ final class Compiler {
             return { frame in try store(frame, try make(frame)); return .normal }
         case .importFile(let path):
             let interpreter = self.interpreter, importer = sourceName
-            return { _ in try interpreter.importFile(path, from: importer); return .normal }
+            return { [unowned interpreter] _ in try interpreter.importFile(path, from: importer); return .normal }
         case let .tryCatch(body, errorName, handler):
             let compiledBody = try block(body)
             let bind = errorName.map { self.store(scope.resolve($0), name: $0) }
             let compiledHandler = try block(handler)
             // Interrupted is not caught: Ctrl-C must stop `while true { try { … } catch { } }`.
             let interpreter = self.interpreter
-            return { frame in
+            return { [unowned interpreter] frame in
                 do {
                     return try compiledBody(frame)
                 } catch {
@@ -231,7 +231,7 @@ final class Compiler {
         case .free(let i): return { frame in guard let v = frame.free[i].value else { throw unbound() }; return v }
         case .global(let i):
             let globals = interpreter.globals, interpreter = self.interpreter
-            return { _ in
+            return { [unowned interpreter] _ in
                 if let v = globals.values[i] { return v }
                 return try interpreter.missingGlobal(i)
             }
@@ -273,7 +273,7 @@ final class Compiler {
         case let .attribute(container, name):
             let object = try expression(container)
             let interpreter = self.interpreter
-            return { frame in
+            return { [unowned interpreter] frame in
                 let base = try object(frame)
                 var newValue = try compute(frame)
                 if let op { newValue = try Operators.binary(op, try Attributes.get(base, name, interpreter), newValue) }

@@ -177,17 +177,18 @@ final class ModuleObject: HostObject {
                help: "Example: acts = []; h = m.hook(\"enc.1\", forward: fn(a) { acts.append(a) }); m(x); h.remove()") { m, a in
             let target = try layer(a, m)
             var handles: [HookHandle] = []
-            let interpreter = a.interpreter
+            // Weak: the module may sit in the interpreter's globals (a strong reference would be a cycle).
+            weak let interpreter = a.interpreter
             if a.has("forward") {
                 let callback = a["forward"]
                 handles.append(target.addForwardHook { _, output in
-                    _ = try interpreter.call(callback, Arguments([TensorBindings.wrap(output)]))
+                    _ = try ModuleObject.session(interpreter).call(callback, Arguments([TensorBindings.wrap(output)]))
                 })
             }
             if a.has("backward") {
                 let callback = a["backward"]
                 handles.append(target.addBackwardHook { _, gradient in
-                    _ = try interpreter.call(callback, Arguments([TensorBindings.wrap(gradient)]))
+                    _ = try ModuleObject.session(interpreter).call(callback, Arguments([TensorBindings.wrap(gradient)]))
                 })
             }
             return .host(HookObject(handles))
@@ -198,16 +199,23 @@ final class ModuleObject: HostObject {
             let selector = try a.string("layers")
             let targets = m.namedModules().filter { $0.path == selector || $0.module.typeName == selector }.map(\.module)
             guard !targets.isEmpty else { throw noLayer(selector, in: m) }
-            let rule = a["rule"], interpreter = a.interpreter
+            let rule = a["rule"]
+            weak let interpreter = a.interpreter
             for target in targets {
                 target.backwardOverride = rule.isNil ? nil : { input, output, gradient in
-                    let result = try interpreter.call(rule, Arguments([TensorBindings.wrap(input), TensorBindings.wrap(output), TensorBindings.wrap(gradient)]))
+                    let result = try ModuleObject.session(interpreter).call(rule, Arguments([TensorBindings.wrap(input), TensorBindings.wrap(output), TensorBindings.wrap(gradient)]))
                     return try TensorBindings.tensor(result, "rule", "override_backward")
                 }
             }
             return .int(targets.count)
         },
     ].map { ($0.name, $0) })
+
+    /// The session a hook or backward rule was made in, or an error once it has ended.
+    static func session(_ interpreter: Interpreter?) throws -> Interpreter {
+        guard let interpreter else { throw ScryError(.valueError, "a hook or backward rule was called after its session ended") }
+        return interpreter
+    }
 
     static func tensorDict(_ entries: [(name: String, tensor: Tensor)]) throws -> Value {
         let dict = DictStorage()
