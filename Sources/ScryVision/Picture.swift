@@ -108,3 +108,19 @@ public struct Picture: Equatable {
         }
     }
 }
+
+extension Picture {
+    /// Pictures of one size side by side, row by row, `columns` to a row; gaps are black.
+    public static func tiled(_ panels: [Picture], columns: Int, title: String = "") -> Picture {
+        guard let first = panels.first else { return Picture(width: 1, height: 1, title: title) }
+        let rows = (panels.count + columns - 1) / columns
+        var canvas = Picture(width: first.width * columns, height: first.height * rows, title: title)
+        for (k, panel) in panels.enumerated() {
+            let (left, top) = ((k % columns) * first.width, (k / columns) * first.height)
+            for y in 0..<Swift.min(panel.height, first.height) {
+                for x in 0..<Swift.min(panel.width, first.width) { canvas.setPixel(left + x, top + y, panel.pixel(x, y)) }
+            }
+        }
+        return canvas
+    }
+}
