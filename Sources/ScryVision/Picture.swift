@@ -8,6 +8,8 @@ public struct Picture: Equatable {
     public let width: Int, height: Int
     public var title: String
     public private(set) var pixels: [UInt8]
+    /// Dots per inch recorded in the PNG (its pHYs chunk), when set.
+    public var dpi: Int?
 
     public init(width: Int, height: Int, title: String = "", pixels: [UInt8]? = nil) {
         self.width = width
@@ -53,7 +55,6 @@ public struct Picture: Equatable {
         return picture
     }
 
-    /// PNG bytes, encoded by libgd.
     /// An RGB picture from a [3, x, y] tensor, each channel windowed from low to high.
     public static func rgb(_ tensor: Tensor, low: Double = 0, high: Double = 255, title: String = "") throws -> Picture {
         guard tensor.rank == 3, tensor.shape[0] == 3 else {
@@ -72,11 +73,13 @@ public struct Picture: Equatable {
         return picture
     }
 
+    /// PNG bytes, encoded by libgd.
     public func png() throws -> Data {
         guard let image = gdImageCreateTrueColor(Int32(width), Int32(height)) else {
             throw TensorError.invalidArgument(op: "png", "cannot make a \(width)×\(height) image")
         }
         defer { gdImageDestroy(image) }
+        if let dpi { gdImageSetResolution(image, UInt32(dpi), UInt32(dpi)) }
         for y in 0..<height {
             for x in 0..<width {
                 let (r, g, b) = pixel(x, y)
