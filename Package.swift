@@ -75,6 +75,8 @@ let package = Package(
                     swiftSettings: niftiHeaders),
         .testTarget(name: "ScryZooTests", dependencies: ["ScryRuntime", "ScryLang", "ScryTensor"], exclude: ["Fixtures"],
                     swiftSettings: niftiHeaders),
+        .testTarget(name: "ScrySaliencyTests", dependencies: ["ScryRuntime", "ScryLang", "ScryNN", "ScryTensor"],
+                    exclude: ["Fixtures"], swiftSettings: niftiHeaders),
         .testTarget(name: "ScryVisionTests", dependencies: ["ScryVision", "ScryTensor"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),
