@@ -10,6 +10,7 @@ final class CommittedNotebookTests: XCTestCase {
         let notebooks = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".ipynb") }.sorted()
         XCTAssertTrue(notebooks.contains("00-tour.ipynb"))
         XCTAssertTrue(notebooks.contains("02-models.ipynb"))
+        XCTAssertTrue(notebooks.contains("03-saliency.ipynb"))
         for name in notebooks {
             let outcome = try Replay.run(folder.appendingPathComponent(name).path, check: true, update: false) { _ in }
             XCTAssertNil(outcome.mismatch?.description, name)
