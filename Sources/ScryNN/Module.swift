@@ -15,8 +15,12 @@ open class Module {
     var backwardHooks: [(id: Int, body: (Module, Tensor) throws -> Void)] = []
     /// The output shape of the latest call, for layer tables shown without an input.
     public internal(set) var lastOutputShape: [Int]?
-    /// Replaces this module's backward rule: (input, output, output gradient) → input gradient.
-    public var backwardOverride: ((Tensor, Tensor, Tensor) throws -> Tensor)?
+    /// Rules replacing this module's backward, (input, output, output gradient) → input gradient,
+    /// latest last: the latest applies, and removing it brings back the one before (so that a
+    /// saliency method's rule, set and removed, leaves a user's in place).
+    public var backwardOverrides: [(Tensor, Tensor, Tensor) throws -> Tensor] = []
+    /// The rule in force, if any.
+    public var backwardOverride: ((Tensor, Tensor, Tensor) throws -> Tensor)? { backwardOverrides.last }
 
     public init(_ typeName: String) { self.typeName = typeName }
 

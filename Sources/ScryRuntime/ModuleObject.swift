@@ -194,7 +194,7 @@ final class ModuleObject: HostObject {
             return .host(HookObject(handles))
         },
         Method(name: "override_backward", parameters: [Parameter("layers"), Parameter("rule")],
-               doc: "Replaces the backward rule of the layers named (a path, or a type such as \"ReLU\" for all of that type) with rule(input, output, grad) → input gradient; rule nil restores them. Returns how many layers changed.",
+               doc: "Replaces the backward rule of the layers named (a path, or a type such as \"ReLU\" for all of that type) with rule(input, output, grad) → input gradient; rule nil removes the latest rule, bringing back the one before. Returns how many layers changed.",
                help: "Guided backpropagation: m.override_backward(\"ReLU\", fn(x, y, g) { relu(g) * (x > 0) })") { m, a in
             let selector = try a.string("layers")
             let targets = m.namedModules().filter { $0.path == selector || $0.module.typeName == selector }.map(\.module)
@@ -202,7 +202,11 @@ final class ModuleObject: HostObject {
             let rule = a["rule"]
             weak let interpreter = a.interpreter
             for target in targets {
-                target.backwardOverride = rule.isNil ? nil : { input, output, gradient in
+                if rule.isNil {
+                    _ = target.backwardOverrides.popLast()
+                    continue
+                }
+                target.backwardOverrides.append { input, output, gradient in
                     let result = try ModuleObject.session(interpreter).call(rule, Arguments([TensorBindings.wrap(input), TensorBindings.wrap(output), TensorBindings.wrap(gradient)]))
                     return try TensorBindings.tensor(result, "rule", "override_backward")
                 }

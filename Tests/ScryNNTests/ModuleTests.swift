@@ -149,12 +149,28 @@ final class ModuleTests: XCTestCase {
     func testBackwardOverrideReplacesTheRule() throws {
         // Guided backpropagation's ReLU rule: pass only positive gradients where the input was positive.
         let relu = Activation(.relu)
-        relu.backwardOverride = { input, _, g in try g.relu() * input.gt(0).to(.float32) }
+        relu.backwardOverrides.append { input, _, g in try g.relu() * input.gt(0).to(.float32) }
         let x = try Tensor([-1.0, 2.0, 3.0, -4.0], shape: [4]).requiringGrad()
         let y = try relu(x)
         XCTAssertEqual(y.scalars(), [0, 2, 3, 0])
         try y.backward(try Tensor([5.0, -6.0, 7.0, 8.0], shape: [4]))
         XCTAssertEqual(x.grad?.scalars(), [0, 0, 7, 0])
+    }
+
+    func testALaterRuleWinsAndRemovingItBringsBackTheEarlierOne() throws {
+        let relu = Activation(.relu)
+        relu.backwardOverrides.append { _, _, g in try g * 2 }
+        relu.backwardOverrides.append { _, _, g in try g * 3 }
+        func gradient() throws -> [Double]? {
+            let x = try Tensor([1.0], shape: [1]).requiringGrad()
+            try relu(x).backward(try Tensor([1.0], shape: [1]))
+            return x.grad?.scalars()
+        }
+        XCTAssertEqual(try gradient(), [3])
+        relu.backwardOverrides.removeLast()
+        XCTAssertEqual(try gradient(), [2], "the first rule is back")
+        relu.backwardOverrides.removeLast()
+        XCTAssertEqual(try gradient(), [1], "and then the layer's own")
     }
 
     func testSummaryListsCallsWithShapesAndTotals() throws {

@@ -230,6 +230,7 @@ final class SaliencyTests: XCTestCase {
             net.layer("features.1").eval()
             seen = []
             handle = net.hook("features.3", forward: fn(a) { seen.append(a.shape) })
+            mine = net.override_backward("ReLU", fn(i, o, g) => g)
             \(calls)
             fn failure(f) {
                 try { f() } catch e { return e.name }
@@ -247,7 +248,8 @@ final class SaliencyTests: XCTestCase {
                        ["IndexError ShapeError", "IndexError IndexError", "ValueError TypeError", "1"])
         for (path, layer) in net.namedModules() {
             XCTAssertEqual(layer.isTraining, path != "features.1", "\(path): mode")
-            XCTAssertNil(layer.backwardOverride, "\(path): backward rule left replaced")
+            XCTAssertEqual(layer.backwardOverrides.count, layer.typeName == "ReLU" ? 1 : 0,
+                           "\(path): the user's own ReLU rule stays, and no other is left behind")
             XCTAssertEqual(layer.forwardHooks.count, path == "features.3" ? 1 : 0, "\(path): forward hooks")
             XCTAssertTrue(layer.backwardHooks.isEmpty, "\(path): backward hooks")
         }
