@@ -5,7 +5,8 @@ import ScryRuntime
 import ScryTensor
 
 /// The UNet and VGG11-half written in Scry (bench/scry/networks.scry, with `module(…)`) against
-/// the same networks built in Swift, on the same inputs in one process. Runs alternate between
+/// the same networks built in Swift, on the same inputs in one process, and Grad-CAM by the
+/// library's `gradcam` against the same steps written in Swift. Runs alternate between
 /// the two so that this machine's drift falls on both alike; the line gives both medians and
 /// their ratio (the goal: the Scry network within 3% of the Swift one).
 func benchScriptedNetworks() throws {
@@ -34,6 +35,11 @@ func benchScriptedNetworks() throws {
                 try Losses.crossEntropy(swiftVGG(batch), classes).backward()
                 try sgd.step(swiftVGG)
             }
+            // Grad-CAM: stdlib/saliency.scry's gradcam on the Scry network against the Swift steps.
+            let picture = try Tensor.randn([1, 3, 224, 224])
+            let swiftGradCAM = try gradcamRun()
+            try compare("gradcam_vgg11_224", interpreter, globals: ["picture": picture],
+                        scry: "bench_gradcam_step(bench_vgg11(3, 4), picture)", swift: swiftGradCAM)
         }
     }.get()
 }
