@@ -53,16 +53,27 @@ enum PictureBindings {
             }
             let colormap = try colormap(a, "colormap")
             let weight = try a.double("image_weight"), title = try a.string("title")
+            guard image.count > 0 else { throw ScryError(.shapeError, "overlay(): the image is empty, \(shapeString(image.shape))") }
             let low = try a.optionalDouble("low") ?? Double(try image.min().item()), high = try a.optionalDouble("high") ?? Double(try image.max().item())
+            if a.has("low") && a.has("high") && low >= high {
+                throw ScryError(.valueError, "overlay(): low (\(low)) must be below high (\(high))")
+            }
             func draw(_ index: Int?, axis: Int) throws -> Picture {
                 func plane(_ t: Tensor) throws -> Tensor { try index.map { try ImageBindings.slice(t, axis: axis, index: $0, "overlay") } ?? t }
                 return try Picture.overlay(image: plane(image), map: plane(map), colormap: colormap, imageWeight: weight, low: low, high: high,
                                            labels: labels.map(plane), title: title)
             }
-            guard image.rank == 3 else { return .host(PictureObject(try draw(nil, axis: 0))) }
+            guard image.rank == 3 else {
+                if a.has("slice") || a.has("montage") {
+                    throw ScryError(.valueError, "overlay(): slice and montage choose slices of a volume; this image is 2D, \(shapeString(image.shape))")
+                }
+                return .host(PictureObject(try draw(nil, axis: 0)))
+            }
+            if a.has("slice") && a.has("montage") { throw ScryError(.valueError, "overlay(): give slice or montage, not both") }
             let axis = try a.int("axis")
             guard (0..<3).contains(axis) else { throw ScryError(.indexError, "overlay(): axis must be 0, 1 or 2, got \(axis)") }
             if let count = try a.optionalInt("montage") {
+                guard count >= 1 else { throw ScryError(.valueError, "overlay(): montage must be at least 1 slice, got \(count)") }
                 let depth = image.shape[axis], n = Swift.max(1, Swift.min(count, depth))
                 let panels = try (0..<n).map { try draw((2 * $0 + 1) * depth / (2 * n), axis: axis) }
                 return .host(PictureObject(Picture.tiled(panels, columns: Int(Double(n).squareRoot().rounded(.up)), title: title)))
@@ -81,13 +92,21 @@ enum PictureBindings {
                     return picture.picture
                 }
             }
-            let titles = a.has("titles") ? try Iteration.array(a["titles"]).map { row in
+            var titles = a.has("titles") ? try Iteration.array(a["titles"]).map { row in
                 try (row.typeName == "list" ? try Iteration.array(row) : [row]).map(\.printed)
             } : []
+            // One row of panels may have its titles as one flat list.
+            if rows.count == 1, titles.count == rows[0].count, titles.allSatisfy({ $0.count == 1 }) { titles = [titles.map { $0[0] }] }
+            if !titles.isEmpty, titles.map(\.count) != rows.map(\.count) {
+                throw ScryError(.valueError, "figure(): titles have the shape \(titles.map(\.count)) (per row) but panels \(rows.map(\.count))")
+            }
             let colorbar = try a.has("colorbar") ? colormap(a, "colorbar") : nil
-            return .host(PictureObject(try Picture.figure(rows, titles: titles, title: try a.string("title"), colorbar: colorbar,
-                                                          low: try a.double("low"), high: try a.double("high"), scale: try a.int("scale"),
-                                                          dpi: try a.optionalInt("dpi"))))
+            let low = try a.double("low"), high = try a.double("high")
+            guard low < high else { throw ScryError(.valueError, "figure(): the colour bar's low (\(low)) must be below its high (\(high))") }
+            return try drawing(a) {
+                try Picture.figure(rows, titles: titles, title: try a.string("title"), colorbar: colorbar, low: low, high: high,
+                                   scale: try a.int("scale"), dpi: try dpi(a))
+            }
         },
         NativeFunction("plot", [Parameter("series"), Parameter("x", default: .nil), Parameter("title", default: .string("")),
                                 Parameter("xlabel", default: .string("")), Parameter("ylabel", default: .string("")),
@@ -101,9 +120,10 @@ enum PictureBindings {
             }
             let xs = a.has("x") ? try numbers(a["x"], "x", a) : nil
             let series = named.map { name, ys in Chart.Series(name: name, x: xs ?? ys.indices.map(Double.init), y: ys) }
-            return .host(PictureObject(try Chart.lines(series, title: try a.string("title"), xLabel: try a.string("xlabel"),
-                                                       yLabel: try a.string("ylabel"), width: try a.int("width"), height: try a.int("height"),
-                                                       dpi: try a.optionalInt("dpi"))))
+            return try drawing(a) {
+                try Chart.lines(series, title: try a.string("title"), xLabel: try a.string("xlabel"), yLabel: try a.string("ylabel"),
+                                width: try a.int("width"), height: try a.int("height"), dpi: try dpi(a))
+            }
         },
         NativeFunction("histogram", [Parameter("values"), Parameter("bins", default: .int(64)), Parameter("low", default: .nil),
                                      Parameter("high", default: .nil), Parameter("title", default: .string("")),
@@ -112,17 +132,21 @@ enum PictureBindings {
                        doc: "A histogram of the values of an image, a tensor or a list, in bins equal bins from low to high (default their min and max), as a chart.") { a in
             let values = try numbers(a["values"], "values", a).filter(\.isFinite)
             let bins = try a.int("bins")
-            guard bins >= 1, let minimum = values.min(), let maximum = values.max() else {
-                throw ScryError(.valueError, "histogram(): needs finite values and at least one bin")
+            guard (1...10_000).contains(bins) else { throw ScryError(.valueError, "histogram(): bins must be 1…10000, got \(bins)") }
+            guard let minimum = values.min(), let maximum = values.max() else { throw ScryError(.valueError, "histogram(): no finite values") }
+            let (low, high) = minimum == maximum && !a.has("low") && !a.has("high") ? Chart.range([minimum])
+                : (try a.optionalDouble("low") ?? minimum, try a.optionalDouble("high") ?? maximum)
+            guard low < high, (high - low).isFinite else {
+                throw ScryError(.valueError, "histogram(): the range \(low)…\(high) must be finite with low below high")
             }
-            let low: Double = try a.optionalDouble("low") ?? minimum
-            let high: Double = Swift.max(try a.optionalDouble("high") ?? maximum, low + 1e-12)
             let width = (high - low) / Double(bins)
             var counts = [Double](repeating: 0, count: bins)
             for v in values where v >= low && v <= high { counts[Swift.min(bins - 1, Int((v - low) / width))] += 1 }
             let edges: [Double] = (0...bins).map { low + width * Double($0) }
-            return .host(PictureObject(try Chart.histogram(edges: edges, counts: counts, title: try a.string("title"), xLabel: try a.string("xlabel"),
-                                                           width: try a.int("width"), height: try a.int("height"), dpi: try a.optionalInt("dpi"))))
+            return try drawing(a) {
+                try Chart.histogram(edges: edges, counts: counts, title: try a.string("title"), xLabel: try a.string("xlabel"),
+                                    width: try a.int("width"), height: try a.int("height"), dpi: try dpi(a))
+            }
         },
         NativeFunction("bar_chart", [Parameter("values"), Parameter("title", default: .string("")), Parameter("ylabel", default: .string("")),
                                      Parameter("width", default: .int(640)), Parameter("height", default: .int(400)), Parameter("dpi", default: .nil)],
@@ -132,11 +156,28 @@ enum PictureBindings {
                 guard let number = number(entry.value) else { throw a.typeError("values", "a dict of label → number") }
                 return number
             }
-            return .host(PictureObject(try Chart.bars(labels: dict.entries.map(\.key.printed), values: values, title: try a.string("title"),
-                                                      yLabel: try a.string("ylabel"), width: try a.int("width"), height: try a.int("height"),
-                                                      dpi: try a.optionalInt("dpi"))))
+            return try drawing(a) {
+                try Chart.bars(labels: dict.entries.map(\.key.printed), values: values, title: try a.string("title"),
+                               yLabel: try a.string("ylabel"), width: try a.int("width"), height: try a.int("height"), dpi: try dpi(a))
+            }
         },
     ]
+
+    /// A dots-per-inch setting: nil, or 1…10000.
+    static func dpi(_ a: BoundArguments) throws -> Int? {
+        guard let dpi = try a.optionalInt("dpi") else { return nil }
+        guard (1...10_000).contains(dpi) else { throw ScryError(.valueError, "\(a.function)(): dpi must be 1…10000, got \(dpi)") }
+        return dpi
+    }
+
+    /// Runs drawing code, naming the function in the errors of the drawing layer.
+    static func drawing(_ a: BoundArguments, _ body: () throws -> Picture) throws -> Value {
+        do {
+            return .host(PictureObject(try body()))
+        } catch let error as PictureError {
+            throw ScryError(.valueError, "\(a.function)(): " + error.description.replacingOccurrences(of: "\(a.function)(): ", with: ""))
+        }
+    }
 
     static func number(_ value: Value) -> Double? {
         switch value {

@@ -9,7 +9,7 @@ public enum Chart {
         public init(name: String, x: [Double], y: [Double]) { self.name = name; self.x = x; self.y = y }
     }
 
-    /// Several series against a shared x axis, with a legend when there is more than one name.
+    /// Several series against a shared x axis, with a legend when they have names.
     public static func lines(_ series: [Series], title: String = "", xLabel: String = "", yLabel: String = "",
                              width: Int = 640, height: Int = 400, dpi: Int? = nil) throws -> Picture {
         let points = series.flatMap { zip($0.x, $0.y) }.filter { $0.0.isFinite && $0.1.isFinite }
@@ -25,7 +25,7 @@ public enum Chart {
             for (a, b) in zip(visible, visible.dropFirst()) { axes.canvas.line(a.0, a.1, b.0, b.1, color, thickness: 2) }
             if visible.count == 1 { axes.canvas.fill(visible[0].0 - 2, visible[0].1 - 2, 5, 5, color) }
         }
-        if series.count > 1 { axes.legend(series.map(\.name)) }
+        if series.contains(where: { !$0.name.isEmpty }) { axes.legend(series.map(\.name)) }
         return axes.picture(title, dpi: dpi)
     }
 
@@ -60,23 +60,37 @@ public enum Chart {
     }
 
     /// A data range widened when empty, so that axes always span something.
-    static func range(_ values: [Double]) -> (Double, Double) {
+    public static func range(_ values: [Double]) -> (Double, Double) {
         let finite = values.filter(\.isFinite)
         guard let low = finite.min(), let high = finite.max() else { return (0, 1) }
-        if low == high { return (low - 0.5, high + 0.5) }
+        if low == high { return (low - Swift.max(0.5, abs(low) * 0.01), high + Swift.max(0.5, abs(high) * 0.01)) }
         return (low, high)
     }
 
-    /// Ticks at 1, 2 or 5 × 10ᵏ, about five across the range; each a multiple of the step
-    /// computed so that 0.6 is 0.6 (6 / 10, not 3 × 0.2).
+    /// The tick spacing: 1, 2 or 5 × 10ᵏ, about five across the range.
+    static func tickStep(_ low: Double, _ high: Double) -> Double {
+        let (mantissa, exponent) = tickMantissa(low, high)
+        return exponent < 0 ? Double(mantissa) / pow(10, Double(-exponent)) : Double(mantissa) * pow(10, Double(exponent))
+    }
+
+    private static func tickMantissa(_ low: Double, _ high: Double) -> (Int, Int) {
+        let raw = (high - low) / 5
+        guard raw > 0, raw.isFinite else { return (1, 0) }
+        let exponent = Int(floor(log10(raw)))
+        return ([1, 2, 5, 10].first { Double($0) * pow(10, Double(exponent)) >= raw } ?? 10, exponent)
+    }
+
+    /// The ticks inside a range, each a multiple of the step computed so that 0.6 is 0.6
+    /// (6 / 10, not 3 × 0.2).
     static func ticks(_ low: Double, _ high: Double) -> [Double] {
-        let raw = (high - low) / 5, exponent = Int(floor(log10(raw)))
-        let mantissa = [1, 2, 5, 10].first { Double($0) * pow(10, Double(exponent)) >= raw } ?? 10
+        let (mantissa, exponent) = tickMantissa(low, high)
         func value(_ k: Int) -> Double {
             exponent < 0 ? Double(k * mantissa) / pow(10, Double(-exponent)) : Double(k * mantissa) * pow(10, Double(exponent))
         }
         let step = value(1)
-        return (Int(ceil(low / step - 1e-9))...Int(floor(high / step + 1e-9))).map(value)
+        let first = (low / step - 1e-9).rounded(.up), last = (high / step + 1e-9).rounded(.down)
+        guard first.isFinite, last.isFinite, last - first < 1000, first <= last else { return [] }
+        return (Int(first)...Int(last)).map(value)
     }
 }
 
@@ -89,13 +103,19 @@ final class Axes {
 
     init(width: Int, height: Int, x: (Double, Double), y: (Double, Double), title: String, xLabel: String, yLabel: String,
          xTicks: Bool = true) throws {
-        guard width >= 160, height >= 120 else { throw PictureError("a chart needs at least 160×120 pixels, got \(width)×\(height)") }
+        guard (160...16384).contains(width), (120...16384).contains(height) else {
+            throw PictureError("a chart is 160…16384 pixels wide and 120…16384 high, got \(width)×\(height)")
+        }
+        guard x.1 > x.0, y.1 > y.0, (x.1 - x.0).isFinite, (y.1 - y.0).isFinite else {
+            throw PictureError("a chart's values must span a finite, non-empty range, got x \(x.0)…\(x.1) and y \(y.0)…\(y.1)")
+        }
         canvas = try Canvas(width: width, height: height)
         let font = Canvas.Font.small
-        let yTicks = Chart.ticks(y.0, y.1)
-        // The axes span the ticks too, so that the outermost ones sit on the frame.
+        // The y axis is widened to the ticks just outside the data, so that they sit on the frame.
+        let step = Chart.tickStep(y.0, y.1)
         self.x = x
-        self.y = (Swift.min(y.0, yTicks.first ?? y.0), Swift.max(y.1, yTicks.last ?? y.1))
+        self.y = (floor(y.0 / step + 1e-9) * step, ceil(y.1 / step - 1e-9) * step)
+        let yTicks = Chart.ticks(self.y.0, self.y.1)
         let tickWidth = yTicks.map { Canvas.textWidth(Picture.tickLabel($0), font: font) }.max() ?? 0
         left = 12 + (yLabel.isEmpty ? 0 : font.size.height + 6) + tickWidth
         right = width - 16

@@ -79,7 +79,7 @@ public struct Picture: Equatable {
             throw TensorError.invalidArgument(op: "png", "cannot make a \(width)×\(height) image")
         }
         defer { gdImageDestroy(image) }
-        if let dpi { gdImageSetResolution(image, UInt32(dpi), UInt32(dpi)) }
+        if let dpi, dpi > 0 { gdImageSetResolution(image, UInt32(dpi), UInt32(dpi)) }
         for y in 0..<height {
             for x in 0..<width {
                 let (r, g, b) = pixel(x, y)

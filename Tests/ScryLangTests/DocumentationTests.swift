@@ -9,6 +9,7 @@ final class DocumentationTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try check("networks.md"), 1)
         XCTAssertGreaterThanOrEqual(try check("data.md"), 1)
         XCTAssertGreaterThanOrEqual(try check("models.md"), 3)
+        XCTAssertGreaterThanOrEqual(try check("pictures.md"), 7)
         XCTAssertGreaterThanOrEqual(try check("saliency.md"), 2)
     }
 
