@@ -126,21 +126,40 @@ final class Compiler {
         case .importFile(let path):
             let interpreter = self.interpreter, importer = sourceName
             return { [unowned interpreter] _ in try interpreter.importFile(path, from: importer); return .normal }
-        case let .tryCatch(body, errorName, handler):
+        case let .tryCatch(body, errorName, handler, cleanup):
             let compiledBody = try block(body)
             let bind = errorName.map { self.store(scope.resolve($0), name: $0) }
-            let compiledHandler = try block(handler)
+            let compiledHandler = try handler.map(block)
+            let compiledCleanup = try cleanup.map(block)
             // Interrupted is not caught: Ctrl-C must stop `while true { try { … } catch { } }`.
             let interpreter = self.interpreter
-            return { [unowned interpreter] frame in
-                do {
-                    return try compiledBody(frame)
-                } catch {
-                    let caught = (error as? ScryError) ?? interpreter.hostErrorConverter(error)
-                    if caught.name == .interrupted { throw caught }
-                    try bind?(frame, .host(ErrorObject(caught)))
-                    return try compiledHandler(frame)
+            let guarded: StmtCode = compiledHandler.map { compiledHandler in
+                { [unowned interpreter] frame in
+                    do {
+                        return try compiledBody(frame)
+                    } catch {
+                        let caught = (error as? ScryError) ?? interpreter.hostErrorConverter(error)
+                        if caught.name == .interrupted { throw caught }
+                        try bind?(frame, .host(ErrorObject(caught)))
+                        return try compiledHandler(frame)
+                    }
                 }
+            } ?? compiledBody
+            guard let compiledCleanup else { return guarded }
+            // The finally block runs however the rest ends, Ctrl-C included, and is not itself
+            // interrupted (a request made meanwhile is raised after it); a break, continue or
+            // return in it wins, as in Python.
+            return { frame in
+                let flow: Flow
+                do {
+                    flow = try guarded(frame)
+                } catch {
+                    let ending = try Interrupt.critical { try compiledCleanup(frame) }
+                    if ending != .normal { return ending }
+                    throw error
+                }
+                let ending = try Interrupt.critical { try compiledCleanup(frame) }
+                return ending == .normal ? flow : ending
             }
         case let .assert(condition, message):
             let test = try expression(condition)

@@ -195,10 +195,16 @@ struct Parser {
         case .keyword(.try):
             current += 1
             let body = try block("'try'")
-            guard match(.catch) else { throw error("expected 'catch' after the 'try' block, found \(peek.kind)") }
-            var name: String?
-            if case .identifier(let n) = peek.kind { name = n; current += 1 }
-            return Stmt(kind: .tryCatch(body, errorName: name, try block("'catch'")), location: location)
+            var name: String?, handler: [Stmt]?, cleanup: [Stmt]?
+            if match(.catch) {
+                if case .identifier(let n) = peek.kind { name = n; current += 1 }
+                handler = try block("'catch'")
+            }
+            if match(.finally) { cleanup = try block("'finally'") }
+            guard handler != nil || cleanup != nil else {
+                throw error("expected 'catch' or 'finally' after the 'try' block, found \(peek.kind)")
+            }
+            return Stmt(kind: .tryCatch(body, errorName: name, handler, finally: cleanup), location: location)
         case .keyword(.assert):
             current += 1
             let condition = try expression()

@@ -80,7 +80,8 @@ enum SyntaxWalk {
                 case .function(let decl): add(decl.name)
                 case .ifChain(let branches, let otherwise): branches.forEach { visit($0.1) }; visit(otherwise ?? [])
                 case .whileLoop(_, let body): visit(body)
-                case .tryCatch(let body, let name, let handler): visit(body); name.map(add); visit(handler)
+                case .tryCatch(let body, let name, let handler, let cleanup):
+                    visit(body); name.map(add); visit(handler ?? []); visit(cleanup ?? [])
                 default: break
                 }
             }
@@ -110,9 +111,9 @@ enum SyntaxWalk {
                 expression(seq, nested: nested); statements(b, nested: nested)
             case .returnValue(let e): e.map { expression($0, nested: nested) }
             case .function(let decl): if nested { names.insert(decl.name) }; function(decl)
-            case let .tryCatch(b, n, h):
+            case let .tryCatch(b, n, h, f):
                 if nested, let n { names.insert(n) }
-                statements(b, nested: nested); statements(h, nested: nested)
+                statements(b, nested: nested); statements(h ?? [], nested: nested); statements(f ?? [], nested: nested)
             case let .assert(c, m): expression(c, nested: nested); m.map { expression($0, nested: nested) }
             case .breakLoop, .continueLoop, .importFile: break
             }

@@ -62,7 +62,8 @@ struct Stmt {
         case returnValue(Expr?)
         case function(FunctionDecl)
         case importFile(String)
-        case tryCatch([Stmt], errorName: String?, [Stmt])
+        /// `try { } catch e { } finally { }`: catch or finally may be left out, not both.
+        case tryCatch([Stmt], errorName: String?, [Stmt]?, finally: [Stmt]?)
         case assert(Expr, Expr?)
     }
     let kind: Kind

@@ -34,7 +34,7 @@ enum StringPiece: Equatable {
 
 enum Keyword: String, CaseIterable {
     case fn, `return`, `if`, `else`, `while`, `for`, `in`, `break`, `continue`
-    case `true`, `false`, `nil`, and, or, not, `try`, `catch`, `import`, assert
+    case `true`, `false`, `nil`, and, or, not, `try`, `catch`, finally, `import`, assert
 }
 
 extension Token.Kind: CustomStringConvertible {

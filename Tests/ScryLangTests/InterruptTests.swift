@@ -67,3 +67,44 @@ final class InterruptTests: XCTestCase {
         XCTAssertNoThrow(try Interrupt.check())
     }
 }
+
+/// `finally` runs however its block ends, an interrupt included, and is not itself interrupted.
+final class FinallyTests: XCTestCase {
+    override func tearDown() { Interrupt.clear() }
+
+    func testFinallyRunsOnReturnErrorBreakAndInterrupt() {
+        let session = CapturingSession()
+        session.interpreter.register(NativeFunction("request_interrupt", doc: "test hook") { _ in
+            Interrupt.request(); return .nil
+        })
+        XCTAssertNil(session.run("""
+            log = []
+            fn f(x) {
+                try {
+                    if x == 1 { error("boom") }
+                    if x == 2 { return "early" }
+                    log.append("body")
+                } finally {
+                    log.append("cleanup {x}")
+                }
+                return "end"
+            }
+            print(f(0), f(2))
+            try { f(1) } catch e { print(e.message) }
+            try { error("x") } catch e { log.append("caught") } finally { log.append("after") }
+            for i in 0..<3 { try { if i == 1 { break } } finally { log.append("loop {i}") } }
+            fn g() { try { return 1 } finally { return 2 } }
+            print(log, g())
+            """))
+        XCTAssertEqual(session.lines, ["end early", "boom",
+                                       "[\"body\", \"cleanup 0\", \"cleanup 2\", \"cleanup 1\", \"caught\", \"after\", \"loop 0\", \"loop 1\"] 2"])
+        let error = session.run("""
+            state = "dirty"
+            try { request_interrupt(); while true { } } finally { for i in 0..<3 { state = "clean {i}" } }
+            """)
+        XCTAssertEqual(error?.name, .interrupted, "the interrupt still stops the cell")
+        XCTAssertNil(session.run("print(state)"))
+        XCTAssertEqual(session.lines.last, "clean 2", "its finally block ran to the end, loops and all")
+        XCTAssertEqual(session.run("try { 1 }")?.name, .syntaxError)
+    }
+}
