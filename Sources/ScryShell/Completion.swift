@@ -9,7 +9,7 @@ struct Completion {
     let interpreter: Interpreter
 
     static let keywords = ["fn", "return", "if", "else", "while", "for", "in", "break", "continue",
-                           "true", "false", "nil", "and", "or", "not", "try", "catch", "import", "assert"]
+                           "true", "false", "nil", "and", "or", "not", "try", "catch", "finally", "import", "assert"]
 
     /// The word the candidates replace (what was typed of it), and the candidates.
     func complete(line: String, cursor: Int) -> (word: String, candidates: [String]) {
