@@ -10,7 +10,6 @@ enum PictureBindings {
     /// leading axes of size 1 (batch, channel) dropped.
     static func spatial(_ value: Value, _ name: String) throws -> Tensor {
         var data = try ImageBindings.drawable(value, "overlay")
-        while data.rank > 2, data.shape[0] == 1 { data = try data.squeeze(axes: [0]) }
         if data.rank == 3, data.shape[2] == 1 { data = try data.squeeze(axes: [2]) }
         guard data.rank == 2 || data.rank == 3 else {
             throw ScryError(.shapeError, "overlay(): \(name) must be 2D or 3D (one sample, one channel), got \(shapeString(data.shape))")
