@@ -38,10 +38,21 @@ enum PictureBindings {
                        help: """
                        image: an image or a tensor ([x, y], [x, y, z], with leading axes of size 1 allowed: x[0] of a batch); \
                        map: the same spatial shape (a saliency map is already upsampled to its input). The image is windowed to 8 bits \
-                       from low to high (default its min and max). Volumes: the slice at slice: (an int, "peak" where the map is largest, \
+                       from low to high (default its min and max; a colour image is blended in colour, from 0 to 255). Volumes: the slice at slice: (an int, "peak" where the map is largest, \
                        default the middle) along axis: (default 2), or montage: n evenly spaced slices side by side. \
                        colormap: jet, viridis, magma or gray.
                        """) { a in
+            if case .host(let object as ImageObject) = a["image"], object.image.channels == 3, object.image.shape.count == 2 {
+                // A colour image: the heat map is blended on its colours, as show_cam_on_image does.
+                if a.has("slice") || a.has("montage") {
+                    throw ScryError(.valueError, "overlay(): slice and montage choose slices of a volume; this image is 2D")
+                }
+                let labels = a.has("labels") ? try spatial(a["labels"], "labels") : nil
+                return .host(PictureObject(try Picture.overlay(image: object.image.data, map: try spatial(a["map"], "map"),
+                                                               colormap: try colormap(a, "colormap"), imageWeight: try a.double("image_weight"),
+                                                               low: try a.optionalDouble("low"), high: try a.optionalDouble("high"),
+                                                               labels: labels, title: try a.string("title"))))
+            }
             let image = try spatial(a["image"], "image"), map = try spatial(a["map"], "map")
             guard image.shape == map.shape else {
                 throw ScryError(.shapeError, "overlay(): image \(shapeString(image.shape)) and map \(shapeString(map.shape)) differ; upsample the map to the image first")

@@ -45,6 +45,15 @@ final class ColormapTests: XCTestCase {
         XCTAssertEqual(picture.pixel(1, 0).2, 255, "the brightest blend becomes 255")
     }
 
+    func testOverlayOnAColourImageBlendsItsColours() throws {
+        // A 1×1 image of pure red (255, 0, 0) under a map of 0 (jet's (0, 0, 128)).
+        let image = try Tensor([[[255.0]], [[0.0]], [[0.0]]])
+        let picture = try Picture.overlay(image: image, map: try Tensor([[0.0]]))
+        // 0.5·(0, 0, 128)/255 + 0.5·(1, 0, 0) = (0.5, 0, 0.251), divided by 0.5.
+        XCTAssertTrue(picture.pixel(0, 0) == (255, 0, UInt8((255 * (0.5 * 128 / 255) / 0.5).rounded(.towardZero))))
+        XCTAssertThrowsError(try Picture.overlay(image: image, map: try Tensor([[0.0, 1.0]])), "the map must match the image's x, y")
+    }
+
     func testLabelOutlinesAreDrawnInThePaletteColour() throws {
         let labels = try Tensor((0..<5).map { x in (0..<5).map { y in (1...3).contains(x) && (1...3).contains(y) ? 1.0 : 0.0 } })
         var picture = try Picture.gray(Tensor.zeros([5, 5]))
