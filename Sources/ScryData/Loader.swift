@@ -23,8 +23,8 @@ public final class Loader: @unchecked Sendable {
     public let pipeline: Pipeline?
     public let shuffle: Bool
     public let seed: UInt64
-    /// Epochs started so far (each iteration is the next epoch).
-    public private(set) var epochs = 0
+    /// Epochs started so far (each iteration is the next epoch); a resumed run sets it.
+    public var epochs = 0
 
     public init(_ dataset: Dataset, batchSize: Int, sampler: PatchSampler? = nil, pipeline: Pipeline? = nil, shuffle: Bool = true,
                 seed: UInt64 = 0) throws {

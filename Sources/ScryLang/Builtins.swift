@@ -57,6 +57,12 @@ enum Builtins {
         },
         NativeFunction("bool", [Parameter("value")], doc: "Truthiness of a value.") { a in .bool(a["value"].isTruthy) },
         NativeFunction("type", [Parameter("value")], doc: "The name of a value's type.") { a in .string(a["value"].typeName) },
+        NativeFunction("getattr", [Parameter("value"), Parameter("name"), Parameter("default", default: .nil)],
+                       doc: "value.name for a name known only at run time; default when the value has no such attribute.") { a in
+            let base = a["value"], name = try a.string("name")
+            if case .host(let object) = base { return try object.attribute(name, a.interpreter) ?? a["default"] }
+            return Methods.lookup(base, name).map { .function($0) } ?? a["default"]
+        },
         NativeFunction("abs", [Parameter("value")], doc: "Absolute value of a number.") { a in
             switch a["value"] {
             case .int(let i):

@@ -7,6 +7,10 @@ public final class Interpreter {
     public let globals = Globals()
     /// Where `print` and `help` write.
     public var write: (String) -> Void = { text in FileHandle.standardOutput.write(Data(text.utf8)) }
+    /// A live status line (a progress bar redrawn in place) when output goes to a terminal that
+    /// a person watches; nil otherwise (pipes, notebooks), where progress is reported in lines.
+    /// Never recorded: only `write` is.
+    public var status: ((String) -> Void)?
     /// Turns a host (Swift) error into a Scry error; the runtime layer maps its own types.
     public var hostErrorConverter: (Error) -> ScryError = { error in ScryError(.valueError, "\(error)") }
     /// Calls deeper than this raise an error instead of overflowing the stack.
@@ -118,6 +122,12 @@ public final class Interpreter {
         var scryError = (error as? ScryError) ?? hostErrorConverter(error)
         if scryError.name != .syntaxError { scryError.trace.append(entry) }
         return scryError
+    }
+
+    /// A global by name, loading the prelude file that defines it when it is not yet loaded.
+    public func global(_ name: String) throws -> Value {
+        if let value = globals[name] { return value }
+        return try missingGlobal(globals.index(of: name))
     }
 
     /// A global read before any assignment: the prelude may define it; otherwise NameError.

@@ -57,12 +57,19 @@ final class TableObject: HostObject {
     var length: Int? { rows.count }
     var attributeNames: [String] { ["columns", "rows", "to_csv"] }
 
+    /// A cell as shown: floats to six significant digits, which is all a metric or a loss
+    /// needs on screen (to_csv keeps every digit).
+    static func cell(_ value: Value) -> String {
+        if case .float(let f) = value, f.isFinite { return String(format: "%.6g", f) }
+        return value.printed
+    }
+
     /// Aligned columns; numeric columns are right-aligned.
     var display: String {
         let numeric = columns.indices.map { column in
             rows.allSatisfy { if case .int = $0[column] { return true }; if case .float = $0[column] { return true }; return false }
         }
-        return TableText.render(header: columns, rows: rows.map { $0.map(\.printed) }, rightAligned: numeric)
+        return TableText.render(header: columns, rows: rows.map { $0.map(TableObject.cell) }, rightAligned: numeric)
     }
 
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {

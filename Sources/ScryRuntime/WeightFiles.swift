@@ -61,8 +61,11 @@ enum WeightFiles {
             let (tensors, metadata) = try read(path)
             switch a["target"] {
             case .host(let object as ModuleObject):
+                // A trainer's checkpoint holds the model's weights under model/.
+                let weights = metadata[kindKey] != Checkpoint.kind ? tensors
+                    : Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix("model/") }.map { (String($0.key.dropFirst(6)), $0.value) })
                 do {
-                    try object.module.loadStateDict(tensors, strict: try a.bool("strict"))
+                    try object.module.loadStateDict(weights, strict: try a.bool("strict"))
                 } catch let error as TensorError {
                     throw ScryError(.valueError, "\(path): " + error.description)
                 }

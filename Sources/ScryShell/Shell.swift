@@ -12,7 +12,7 @@ public enum Shell {
         let environment = ProcessInfo.processInfo.environment
         let historyPath = environment["SCRY_HISTORY"] ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".scry_history").path
         let color = isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil
-        let core = ShellCore(write: say, color: color, recovery: Recovery())
+        let core = ShellCore(write: say, status: isatty(STDOUT_FILENO) == 1 ? say : nil, color: color, recovery: Recovery())
         let editor = LineEditor(historyPath: historyPath)
         core.history = { editor.entries }
         LineEditor.completer = { line, cursor in core.completions(line: line, cursor: cursor) }

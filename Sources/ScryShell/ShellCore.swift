@@ -16,15 +16,19 @@ public final class ShellCore {
     /// Set by `:quit`.
     public private(set) var quitRequested = false
     private let write: (String) -> Void
+    private let status: ((String) -> Void)?
     private let color: Bool
     private let recovery: Recovery?
     private var builtinNames: Set<String>
     /// The line editor's history, for `:history`.
     public var history: () -> [String] = { [] }
 
-    /// `color`: ANSI colours for errors; `recovery`: where each cell's session is autosaved.
-    public init(write: @escaping (String) -> Void, color: Bool = false, recovery: Recovery? = nil, seed: Int = 0) {
+    /// `color`: ANSI colours for errors; `recovery`: where each cell's session is autosaved;
+    /// `status`: where live progress lines go (a terminal), never recorded in the notebook.
+    public init(write: @escaping (String) -> Void, status: ((String) -> Void)? = nil, color: Bool = false, recovery: Recovery? = nil,
+                seed: Int = 0) {
         self.write = write
+        self.status = status
         self.color = color
         self.recovery = recovery
         session = NotebookSession(seed: seed)
@@ -38,6 +42,7 @@ public final class ShellCore {
             recorded(text)
             write(text)
         }
+        session.interpreter.status = status
     }
 
     /// The prompt for the next line: `[n]> `, or `...> ` while a cell is incomplete.

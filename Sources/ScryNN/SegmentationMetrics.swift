@@ -1,0 +1,73 @@
+/// Segmentation metrics by GaNDLF's names, for one class of one sample: binary masks of the
+/// prediction and the target over the same grid, with the voxel spacing in mm.
+public enum SegmentationMetrics {
+    /// Names and aliases as GaNDLF's configurations write them.
+    public static let aliases: [String: String] = [
+        "dice": "dice", "iou": "iou", "jaccard": "iou", "sensitivity": "sensitivity", "recall": "sensitivity",
+        "specificity": "specificity", "precision": "precision", "hausdorff": "hausdorff", "hausdorff100": "hausdorff",
+        "hd100": "hausdorff", "hausdorff95": "hausdorff95", "hd95": "hausdorff95", "nsd": "nsd",
+        "normalized_surface_dice": "nsd", "normalised_surface_distance": "nsd", "normalized_surface_distance": "nsd",
+    ]
+
+    /// The canonical name of a metric, or nil when it is not a segmentation metric.
+    public static func canonical(_ name: String) -> String? { aliases[name.lowercased()] }
+
+    /// Settings shared by the metrics.
+    public struct Options: Sendable {
+        /// The smoothing term of Dice, as GaNDLF adds it to numerator and denominator.
+        public var smooth = 1e-7
+        /// The normalised surface distance's tolerance in mm.
+        public var tolerance = 1.0
+        public init() {}
+    }
+
+    /// The metric `name` for one class of one sample.
+    public static func compute(_ name: String, predicted p: [Bool], target y: [Bool], shape: [Int], spacing: [Double],
+                               options: Options = Options()) throws -> Double {
+        guard let metric = canonical(name) else {
+            throw MetricError("unknown segmentation metric \"\(name)\"; known: \(aliases.keys.sorted().joined(separator: ", "))")
+        }
+        guard p.count == y.count, p.count == shape.reduce(1, *), spacing.count == shape.count else {
+            throw MetricError("\(name): masks of \(p.count) and \(y.count) voxels on a grid \(shape) with spacing \(spacing)")
+        }
+        var tp = 0.0, fp = 0.0, fn = 0.0, tn = 0.0
+        for (a, b) in zip(p, y) {
+            switch (a, b) {
+            case (true, true): tp += 1
+            case (true, false): fp += 1
+            case (false, true): fn += 1
+            case (false, false): tn += 1
+            }
+        }
+        func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : (a == 0 ? 1 : 0) }
+        switch metric {
+        case "dice": return (2 * tp + options.smooth) / (2 * tp + fp + fn + options.smooth)
+        case "iou": return ratio(tp, tp + fp + fn)
+        case "sensitivity": return ratio(tp, tp + fn)
+        case "specificity": return ratio(tn, tn + fp)
+        case "precision": return ratio(tp, tp + fp)
+        default: break
+        }
+        let predictedEmpty = tp + fp == 0, targetEmpty = tp + fn == 0
+        // Two empty masks agree perfectly; a surface distance to nothing is undefined (NaN,
+        // left out of means), as MONAI reports it.
+        if predictedEmpty && targetEmpty { return metric == "nsd" ? 1 : 0 }
+        if predictedEmpty || targetEmpty { return metric == "nsd" ? 0 : .nan }
+        let (aToB, bToA) = SurfaceDistance.directed(p, y, shape: shape, spacing: spacing)
+        switch metric {
+        case "hausdorff": return Swift.max(aToB.max() ?? 0, bToA.max() ?? 0)
+        case "hausdorff95": return percentile(aToB + bToA, 95)
+        default:
+            let within = aToB.filter { $0 <= options.tolerance }.count + bToA.filter { $0 <= options.tolerance }.count
+            return Double(within) / Double(aToB.count + bToA.count)
+        }
+    }
+
+    /// NumPy's default percentile: linear interpolation between the closest ranks.
+    public static func percentile(_ values: [Double], _ q: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted(), position = q / 100 * Double(sorted.count - 1)
+        let low = Int(position.rounded(.down)), high = Swift.min(low + 1, sorted.count - 1)
+        return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
+    }
+}
