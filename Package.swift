@@ -77,6 +77,8 @@ let package = Package(
                     swiftSettings: niftiHeaders),
         .testTarget(name: "ScrySaliencyTests", dependencies: ["ScryRuntime", "ScryLang", "ScryNN", "ScryTensor"],
                     exclude: ["Fixtures"], swiftSettings: niftiHeaders),
+        .testTarget(name: "ScryTrainTests", dependencies: ["ScryRuntime", "ScryLang", "ScryNN", "ScryData", "ScryTensor"],
+                    exclude: ["Fixtures"], swiftSettings: niftiHeaders),
         .testTarget(name: "ScryVisionTests", dependencies: ["ScryVision", "ScryTensor"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CNifti", "CGD", "CEdit"],
                     swiftSettings: niftiHeaders),

@@ -57,6 +57,12 @@ enum Builtins {
         },
         NativeFunction("bool", [Parameter("value")], doc: "Truthiness of a value.") { a in .bool(a["value"].isTruthy) },
         NativeFunction("type", [Parameter("value")], doc: "The name of a value's type.") { a in .string(a["value"].typeName) },
+        NativeFunction("builtin", [Parameter("name")],
+                       doc: "The host function of that name even where a variable hides it (library code calls builtin(\"loss\")(…) so that a user's loss = … cannot break it).") { a in
+            let name = try a.string("name")
+            guard let function = a.interpreter.natives[name] else { throw ScryError(.nameError, "no built-in function \(Value.quote(name))") }
+            return .function(function)
+        },
         NativeFunction("getattr", [Parameter("value"), Parameter("name"), Parameter("default", default: .nil)],
                        doc: "value.name for a name known only at run time; default when the value has no such attribute.") { a in
             let base = a["value"], name = try a.string("name")

@@ -1,7 +1,10 @@
 /// Classification metrics by GaNDLF's names, as scikit-learn defines them: from class
 /// probabilities [N, K] (rows sum to 1) and target class indices.
 public enum ClassificationMetrics {
-    public static let names = ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "auroc", "confusion_matrix"]
+    public static let names = ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "specificity", "iou", "mcc", "auroc",
+                               "confusion_matrix"]
+    /// GaNDLF's other names for the same metrics.
+    public static let aliases = ["classification_accuracy": "accuracy", "f1_score": "f1", "jaccard": "iou", "sensitivity": "recall"]
 
     /// How per-class precision, recall and F1 become one number.
     public enum Average: String, CaseIterable, Sendable {
@@ -60,7 +63,9 @@ public enum ClassificationMetrics {
         let precision = (0..<classes).map { ratio(tp[$0], predictedCount[$0]) }
         let recall = (0..<classes).map { ratio(tp[$0], support[$0]) }
         let accuracy = tp.reduce(0, +) / n
-        switch name {
+        let falsePositives = (0..<classes).map { predictedCount[$0] - tp[$0] }
+        let trueNegatives = (0..<classes).map { n - support[$0] - falsePositives[$0] }
+        switch aliases[name] ?? name {
         case "accuracy": return accuracy
         case "balanced_accuracy":
             // The mean recall over the classes that occur among the targets.
@@ -71,6 +76,19 @@ public enum ClassificationMetrics {
         case "f1":
             let f1 = (0..<classes).map { ratio(2 * precision[$0] * recall[$0], precision[$0] + recall[$0]) }
             return averaged(f1, micro: accuracy)
+        case "specificity":
+            let perClass = (0..<classes).map { ratio(trueNegatives[$0], trueNegatives[$0] + falsePositives[$0]) }
+            return averaged(perClass, micro: ratio(trueNegatives.reduce(0, +), trueNegatives.reduce(0, +) + falsePositives.reduce(0, +)))
+        case "iou":
+            let perClass = (0..<classes).map { ratio(tp[$0], support[$0] + falsePositives[$0]) }
+            let pooledErrors = support.reduce(0, +) + falsePositives.reduce(0, +)
+            return averaged(perClass, micro: ratio(tp.reduce(0, +), pooledErrors))
+        case "mcc":
+            // Matthews' correlation for K classes (Gorodkin's form, as scikit-learn computes it).
+            let correct = tp.reduce(0, +)
+            let covariance = correct * n - zip(predictedCount, support).map { $0 * $1 }.reduce(0, +)
+            let predictedSpread = n * n - predictedCount.map { $0 * $0 }.reduce(0, +), targetSpread = n * n - support.map { $0 * $0 }.reduce(0, +)
+            return predictedSpread * targetSpread > 0 ? covariance / (predictedSpread * targetSpread).squareRoot() : 0
         case "auroc":
             if classes == 2 { return try auc(scores: probabilities.map { $0[1] }, positive: target.map { $0 == 1 }) }
             // One-vs-rest, each class's AUC averaged (macro) or weighted by its support.

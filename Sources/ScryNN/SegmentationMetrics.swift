@@ -4,9 +4,10 @@ public enum SegmentationMetrics {
     /// Names and aliases as GaNDLF's configurations write them.
     public static let aliases: [String: String] = [
         "dice": "dice", "iou": "iou", "jaccard": "iou", "sensitivity": "sensitivity", "recall": "sensitivity",
-        "specificity": "specificity", "precision": "precision", "hausdorff": "hausdorff", "hausdorff100": "hausdorff",
+        "specificity": "specificity", "specificity_segmentation": "specificity", "precision": "precision", "hausdorff": "hausdorff", "hausdorff100": "hausdorff",
         "hd100": "hausdorff", "hausdorff95": "hausdorff95", "hd95": "hausdorff95", "nsd": "nsd",
         "normalized_surface_dice": "nsd", "normalised_surface_distance": "nsd", "normalized_surface_distance": "nsd",
+        "normalized_sd": "nsd",
     ]
 
     /// The canonical name of a metric, or nil when it is not a segmentation metric.
@@ -14,10 +15,12 @@ public enum SegmentationMetrics {
 
     /// Settings shared by the metrics.
     public struct Options: Sendable {
-        /// The smoothing term of Dice, as GaNDLF adds it to numerator and denominator.
-        public var smooth = 1e-7
-        /// The normalised surface distance's tolerance in mm.
-        public var tolerance = 1.0
+        /// The smoothing term of Dice, as GaNDLF adds it to numerator and denominator (the
+        /// smallest normal double: two empty masks score 1).
+        public var smooth = Double.leastNormalMagnitude
+        /// The normalised surface distance's tolerance in mm; nil for GaNDLF's choice, the
+        /// larger of 1 mm and the finest spacing.
+        public var tolerance: Double?
         public init() {}
     }
 
@@ -39,27 +42,30 @@ public enum SegmentationMetrics {
             case (false, false): tn += 1
             }
         }
-        func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : (a == 0 ? 1 : 0) }
+        // Two empty masks agree perfectly; otherwise a ratio with nothing to count is 0.
+        let bothEmpty = tp + fp + fn == 0
+        func ratio(_ a: Double, _ b: Double) -> Double { bothEmpty ? 1 : b > 0 ? a / b : 0 }
         switch metric {
         case "dice": return (2 * tp + options.smooth) / (2 * tp + fp + fn + options.smooth)
         case "iou": return ratio(tp, tp + fp + fn)
         case "sensitivity": return ratio(tp, tp + fn)
-        case "specificity": return ratio(tn, tn + fp)
+        case "specificity": return tn + fp > 0 ? tn / (tn + fp) : 1
         case "precision": return ratio(tp, tp + fp)
         default: break
         }
-        let predictedEmpty = tp + fp == 0, targetEmpty = tp + fn == 0
-        // Two empty masks agree perfectly; a surface distance to nothing is undefined (NaN,
-        // left out of means), as MONAI reports it.
-        if predictedEmpty && targetEmpty { return metric == "nsd" ? 1 : 0 }
-        if predictedEmpty || targetEmpty { return metric == "nsd" ? 0 : .nan }
+        // A surface distance to nothing is undefined: NaN (left out of means), as MONAI reports
+        // it, where GaNDLF's 0 would read as a perfect score for a missed class.
+        if bothEmpty { return metric == "nsd" ? 1 : 0 }
+        if tp + fp == 0 || tp + fn == 0 { return metric == "nsd" ? 0 : .nan }
         let (aToB, bToA) = SurfaceDistance.directed(p, y, shape: shape, spacing: spacing)
         switch metric {
         case "hausdorff": return Swift.max(aToB.max() ?? 0, bToA.max() ?? 0)
         case "hausdorff95": return percentile(aToB + bToA, 95)
         default:
-            let within = aToB.filter { $0 <= options.tolerance }.count + bToA.filter { $0 <= options.tolerance }.count
-            return Double(within) / Double(aToB.count + bToA.count)
+            // GaNDLF's definition: the mean of the two directions' fractions within tolerance.
+            let tolerance = options.tolerance ?? Swift.max(1, spacing.min() ?? 1)
+            func within(_ distances: [Double]) -> Double { Double(distances.filter { $0 <= tolerance }.count) / Double(distances.count) }
+            return (within(aToB) + within(bToA)) / 2
         }
     }
 

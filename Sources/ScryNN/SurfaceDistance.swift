@@ -1,10 +1,12 @@
+import ScryTensor
+
 /// Distances between the surfaces of two binary masks, in physical units (voxel spacing), as
 /// Hausdorff distances and the normalised surface distance need them. A surface voxel is a
 /// mask voxel with a face neighbour outside the mask (or on the border of the grid).
 public enum SurfaceDistance {
     /// The surface voxels of `mask` (row-major over `shape`), as flat indices.
     public static func surface(_ mask: [Bool], shape: [Int]) -> [Int] {
-        let strides = rowMajorStrides(shape)
+        let strides = Tensor.contiguousStrides(shape)
         var result: [Int] = []
         for index in mask.indices where mask[index] {
             var border = false
@@ -27,7 +29,7 @@ public enum SurfaceDistance {
         let count = shape.reduce(1, *)
         var squared = [Double](repeating: .infinity, count: count)
         for p in points { squared[p] = 0 }
-        let strides = rowMajorStrides(shape)
+        let strides = Tensor.contiguousStrides(shape)
         for axis in shape.indices {
             let n = shape[axis], stride = strides[axis], weight = spacing[axis] * spacing[axis]
             var line = [Double](repeating: 0, count: n), output = [Double](repeating: 0, count: n)
@@ -74,11 +76,5 @@ public enum SurfaceDistance {
         let surfaceA = surface(a, shape: shape), surfaceB = surface(b, shape: shape)
         let toB = distanceMap(to: surfaceB, shape: shape, spacing: spacing), toA = distanceMap(to: surfaceA, shape: shape, spacing: spacing)
         return (surfaceA.map { toB[$0] }, surfaceB.map { toA[$0] })
-    }
-
-    static func rowMajorStrides(_ shape: [Int]) -> [Int] {
-        var strides = [Int](repeating: 1, count: shape.count)
-        for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
-        return strides
     }
 }

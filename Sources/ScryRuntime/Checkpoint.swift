@@ -80,14 +80,14 @@ enum Checkpoint {
 
     /// A value as JSON when it is made of numbers, strings, bools, nil, lists and dicts with
     /// string keys; nil for anything else (models, datasets), which a checkpoint does not hold.
-    /// Whole and non-finite floats become {"float": "2.0"}, {"float": "nan"}: JSON would read
-    /// the first back as an int, and has no way to write the second.
+    /// Floats become {"float": "0.1"} in Swift's shortest round-trip form: Foundation's JSON
+    /// writer rounds to 15 digits, would read 2.0 back as an int, and cannot write NaN.
     static func plainJSON(_ value: Value) -> Any? {
         switch value {
         case .nil: return NSNull()
         case .bool(let b): return b
         case .int(let i): return i
-        case .float(let f): return f.isFinite && f != f.rounded() ? f : ["float": String(f)]
+        case .float(let f): return ["float": String(f)]
         case .string(let s): return s
         case .list(let list):
             let items = list.items.map(plainJSON)

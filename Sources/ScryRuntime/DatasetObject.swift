@@ -110,6 +110,25 @@ enum DatasetBindings {
             }
             return .string(output)
         },
+        NativeFunction("cross_validation", [Parameter("dataset"), Parameter("testing", default: .int(1)), Parameter("validation", default: .int(5)),
+                                            Parameter("seed", default: .int(0)), Parameter("stratify", default: .bool(false))],
+                       doc: "GaNDLF's nested_training folds: a list of dicts with testing_fold, validation_fold, train, val and test datasets (nil where a count of 1 means no such split; a negative count runs only the first fold). Split by SubjectID; stratified by target on request.") { a in
+            guard case .host(let object as DatasetObject) = a["dataset"] else { throw a.typeError("dataset", "a dataset") }
+            let folds: [Dataset.Fold]
+            do {
+                folds = try object.dataset.nestedFolds(testing: try a.int("testing"), validation: try a.int("validation"),
+                                                       seed: UInt64(Swift.max(0, try a.int("seed"))), stratify: try a.bool("stratify"))
+            } catch let error as TensorError { throw ScryError(.valueError, error.description) }
+            return .list(ListStorage(try folds.map { fold in
+                let dict = DictStorage()
+                try dict.set(.string("testing_fold"), .int(fold.testingFold))
+                try dict.set(.string("validation_fold"), .int(fold.validationFold))
+                try dict.set(.string("train"), .host(DatasetObject(fold.train)))
+                try dict.set(.string("val"), fold.validation.map { .host(DatasetObject($0)) } ?? .nil)
+                try dict.set(.string("test"), fold.test.map { .host(DatasetObject($0)) } ?? .nil)
+                return .dict(dict)
+            }))
+        },
         NativeFunction("one_hot", [Parameter("label"), Parameter("class_list")],
                        doc: "A label map [N, 1, …] (or an image's [1, …]) as one channel per class of a GaNDLF class list, where a class may be a union \"2||3\": [N, K, …].") { a in
             let classes = try LabelEncoding.parse(try a.list("class_list").map { $0.printed })

@@ -53,7 +53,9 @@ enum MetricBindings {
         return finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
     }
 
-    static func classification(_ names: [String], probabilities: Tensor, target: Tensor, average: ClassificationMetrics.Average) throws -> DictStorage {
+    /// Classification; `average` nil is GaNDLF's choice, weighted (but auroc macro, as
+    /// scikit-learn's roc_auc_score).
+    static func classification(_ names: [String], probabilities: Tensor, target: Tensor, average: ClassificationMetrics.Average?) throws -> DictStorage {
         guard probabilities.rank == 2, target.count == probabilities.shape[0] else {
             throw ScryError(.shapeError, "compute_metrics(): classification takes probabilities [N, K] and N targets, got \(shapeString(probabilities.shape)) and \(shapeString(target.shape))")
         }
@@ -69,8 +71,14 @@ enum MetricBindings {
                 try result.set(.string(name), .list(ListStorage(lists)))
                 continue
             }
+            // f1_macro and the like choose their own averaging.
+            var base = name, chosen = average ?? (name == "auroc" ? .macro : .weighted)
+            if let suffix = ClassificationMetrics.Average.allCases.first(where: { name.hasSuffix("_" + $0.rawValue) }) {
+                base = String(name.dropLast(suffix.rawValue.count + 1))
+                chosen = suffix
+            }
             do {
-                try result.set(.string(name), .float(try ClassificationMetrics.compute(name, probabilities: rows, target: labels, average: average)))
+                try result.set(.string(name), .float(try ClassificationMetrics.compute(base, probabilities: rows, target: labels, average: chosen)))
             } catch let error as MetricError { throw ScryError(.valueError, "compute_metrics(): \(error.description)") }
         }
         return result
@@ -93,14 +101,16 @@ enum MetricBindings {
     nonisolated(unsafe) static let functions: [NativeFunction] = [
         NativeFunction("compute_metrics", [Parameter("prediction"), Parameter("target"), Parameter("names"), Parameter("task", default: .string("segmentation")),
                                            Parameter("class_list", default: .nil), Parameter("spacing", default: .nil), Parameter("ignore", default: .list(ListStorage([]))),
-                                           Parameter("average", default: .string("macro")), Parameter("tolerance", default: .float(1)),
+                                           Parameter("average", default: .nil), Parameter("tolerance", default: .nil),
                                            Parameter("per_class", default: .bool(true))],
                        doc: "GaNDLF's metrics by name as a dict. Segmentation: label maps [N, 1, …] with a class_list and spacing in mm (each metric's mean over classes, and per class as dice_1…); classification: probabilities [N, K] and class indices; regression: values.",
                        help: """
                        Segmentation: dice, iou (jaccard), sensitivity, specificity, precision, hausdorff (hd100), hausdorff95 \
                        (hd95: the 95th percentile of the pooled surface distances, in mm), nsd (normalised surface dice within \
-                       tolerance mm); ignore: classes left out of the mean (e.g. ["0"]). Classification: accuracy, \
-                       balanced_accuracy, precision, recall, f1 (average: micro, macro or weighted), auroc, confusion_matrix. \
+                       tolerance mm, by default the larger of 1 and the finest spacing); ignore: classes left out of the mean (e.g. ["0"]). Classification: accuracy, \
+                       balanced_accuracy, precision, recall, f1, specificity, iou (average: micro, macro or weighted — GaNDLF's \
+                       weighted by default — or as a suffix, f1_macro), mcc, auroc (from probabilities, one-vs-rest), \
+                       confusion_matrix. \
                        Regression: mse, mae, rmse, pearson, spearman, r2.
                        """) { a in
             let names = try a.list("names").map { item -> String in
@@ -113,14 +123,18 @@ enum MetricBindings {
             switch try a.string("task") {
             case "segmentation":
                 var options = SegmentationMetrics.Options()
-                options.tolerance = try a.double("tolerance")
+                options.tolerance = try a.optionalDouble("tolerance")
                 let classList = a.has("class_list") ? try a.list("class_list").map(\.printed) : ["0", "1"]
                 result = try segmentation(names, prediction: prediction, target: target, classList: classList,
                                           spacing: a.has("spacing") ? try a.doubleList("spacing") : nil,
                                           ignore: try a.list("ignore").map(\.printed), perClass: try a.bool("per_class"), options: options)
             case "classification":
-                guard let average = ClassificationMetrics.Average(rawValue: try a.string("average")) else {
-                    throw a.typeError("average", "\"micro\", \"macro\" or \"weighted\"")
+                var average: ClassificationMetrics.Average?
+                if a.has("average") {
+                    guard let chosen = ClassificationMetrics.Average(rawValue: try a.string("average")) else {
+                        throw a.typeError("average", "\"micro\", \"macro\" or \"weighted\"")
+                    }
+                    average = chosen
                 }
                 result = try classification(names, probabilities: prediction, target: target, average: average)
             case "regression":

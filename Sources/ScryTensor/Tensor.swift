@@ -50,7 +50,8 @@ public struct Tensor {
         }
     }
 
-    static func contiguousStrides(_ shape: [Int]) -> [Int] {
+    /// Row-major strides, in elements, of a contiguous tensor of this shape.
+    public static func contiguousStrides(_ shape: [Int]) -> [Int] {
         var strides = [Int](repeating: 1, count: shape.count)
         var running = 1
         for axis in stride(from: shape.count - 1, through: 0, by: -1) {
