@@ -34,6 +34,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
@@ -51,7 +52,8 @@ let package = Package(
         .target(name: "ScryNN", dependencies: ["ScryTensor"], swiftSettings: kernelSettings),
         .target(name: "ScryVision", dependencies: ["ScryTensor", "CGD"]),
         .target(name: "ScryData", dependencies: ["ScryTensor", "CNifti", "CGD", "CPNG", "CFFTW"], swiftSettings: niftiHeaders + kernelSettings),
-        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryNN", "ScryData", "ScryVision", "ScryLang"],
+        .target(name: "ScryRuntime", dependencies: ["ScryTensor", "ScryNN", "ScryData", "ScryVision", "ScryLang",
+                                                    .product(name: "Yams", package: "Yams")],
                 swiftSettings: niftiHeaders),
         .target(name: "ScryNotebook", dependencies: ["ScryLang", "ScryRuntime", "ScryTensor", "CGD"], swiftSettings: niftiHeaders),
         // libedit's readline layer is a set of C globals: Swift 5 mode lets the shell use them.
@@ -60,7 +62,7 @@ let package = Package(
 
         .executableTarget(name: "scry", dependencies: [
             "ScryTensor", "ScryLang", "ScryRuntime", "ScryNotebook", "ScryShell",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
         ], swiftSettings: niftiHeaders),
         .executableTarget(name: "ScryBench", dependencies: ["ScryTensor", "ScryNN", "ScryData", "ScryLang", "ScryRuntime", "CBLAS"],
                          path: "bench/Sources", swiftSettings: niftiHeaders),

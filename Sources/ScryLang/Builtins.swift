@@ -57,6 +57,20 @@ enum Builtins {
         },
         NativeFunction("bool", [Parameter("value")], doc: "Truthiness of a value.") { a in .bool(a["value"].isTruthy) },
         NativeFunction("type", [Parameter("value")], doc: "The name of a value's type.") { a in .string(a["value"].typeName) },
+        NativeFunction("call", [Parameter("function"), Parameter("positional", default: .list(ListStorage([]))),
+                                Parameter("keywords", default: .nil)],
+                       doc: "Calls a function with a list of positional arguments and a dict of keyword arguments (options read from a configuration, passed on).") { a in
+            var keywords: [(name: String, value: Value)] = []
+            if case .dict(let dict) = a["keywords"] {
+                for (key, value) in dict.entries {
+                    guard case .string(let name) = key else { throw ScryError(.typeError, "call(): keyword names must be strings, got \(key.printed)") }
+                    keywords.append((name, value))
+                }
+            } else if !a["keywords"].isNil {
+                throw ScryError(.typeError, "call(): keywords must be a dict of names to values")
+            }
+            return try a.interpreter.call(a["function"], Arguments(try Iteration.array(a["positional"]), keywords: keywords))
+        },
         NativeFunction("builtin", [Parameter("name")],
                        doc: "The host function of that name even where a variable hides it (library code calls builtin(\"loss\")(…) so that a user's loss = … cannot break it).") { a in
             let name = try a.string("name")

@@ -21,6 +21,32 @@ enum FileBindings {
                 throw ScryError(.ioError, "cannot read \(path): \(error.localizedDescription)")
             }
         },
+        NativeFunction("json", [Parameter("value"), Parameter("indent", default: .int(2))],
+                       doc: "A value (numbers, strings, bools, nil, lists, dicts) as JSON text; NaN and infinities become null, as JSON has no word for them.") { a in
+            func encode(_ value: Value, _ depth: Int) throws -> String {
+                let pad = String(repeating: " ", count: (depth + 1) * Swift.max(0, try a.int("indent")))
+                let end = String(repeating: " ", count: depth * Swift.max(0, try a.int("indent")))
+                switch value {
+                case .nil: return "null"
+                case .bool(let b): return b ? "true" : "false"
+                case .int(let i): return String(i)
+                case .float(let f): return f.isFinite ? String(f) : "null"
+                case .string(let s):
+                    let data = try JSONSerialization.data(withJSONObject: [s], options: [])
+                    return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+                case .list(let list):
+                    if list.items.isEmpty { return "[]" }
+                    return "[\n" + (try list.items.map { pad + (try encode($0, depth + 1)) }).joined(separator: ",\n") + "\n" + end + "]"
+                case .dict(let dict):
+                    if dict.count == 0 { return "{}" }
+                    return "{\n" + (try dict.entries.map { pad + (try encode(.string($0.key.printed), depth + 1)) + ": " + (try encode($0.value, depth + 1)) })
+                        .joined(separator: ",\n") + "\n" + end + "}"
+                default:
+                    throw ScryError(.typeError, "json(): a \(value.typeName) has no JSON form")
+                }
+            }
+            return .string(try encode(a["value"], 0))
+        },
         NativeFunction("write_text", [Parameter("path"), Parameter("text"), Parameter("append", default: .bool(false))],
                        doc: "Writes text to a file, atomically (a temporary file, then a rename), or adds it at the end with append: true.") { a in
             let path = try a.string("path"), text = try a.string("text")

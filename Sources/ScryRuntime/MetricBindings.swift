@@ -99,6 +99,17 @@ enum MetricBindings {
     }
 
     nonisolated(unsafe) static let functions: [NativeFunction] = [
+        NativeFunction("metric_names", [Parameter("task")],
+                       doc: "The metric names compute_metrics accepts for a task, aliases included (segmentation names also take _per_label, classification ones _micro, _macro or _weighted).") { a in
+            let names: [String]
+            switch try a.string("task") {
+            case "segmentation": names = SegmentationMetrics.aliases.keys.sorted()
+            case "classification": names = (ClassificationMetrics.names + ClassificationMetrics.aliases.keys).sorted()
+            case "regression": names = RegressionMetrics.names
+            default: throw a.typeError("task", "\"segmentation\", \"classification\" or \"regression\"")
+            }
+            return .list(ListStorage(names.map { .string($0) }))
+        },
         NativeFunction("compute_metrics", [Parameter("prediction"), Parameter("target"), Parameter("names"), Parameter("task", default: .string("segmentation")),
                                            Parameter("class_list", default: .nil), Parameter("spacing", default: .nil), Parameter("ignore", default: .list(ListStorage([]))),
                                            Parameter("average", default: .nil), Parameter("tolerance", default: .nil),

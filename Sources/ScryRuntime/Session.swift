@@ -19,7 +19,8 @@ public enum Session {
         for function in ModuleBuilding.functions + TrainingBindings.functions + WeightFiles.functions + ImageBindings.functions
             + DatasetBindings.functions + TransformBindings.functions + PictureBindings.functions + ProgressObject.functions
             + TrainerObject.functions + Checkpoint.functions + FileBindings.functions
-            + MetricBindings.functions + PostprocessingBindings.functions { interpreter.register(function) }
+            + MetricBindings.functions + PostprocessingBindings.functions + GaNDLFConfig.functions
+            + MemoryBindings.functions { interpreter.register(function) }
         LoaderBindings.install(into: interpreter)
         // The demo dataset every session starts with (subjects are made when first used).
         if let demo = try? Phantom(dimension: 2, size: 128, classes: 3, task: .segmentation, seed: 0) {

@@ -16,10 +16,14 @@ struct Scry: ParsableCommand {
         discussion: """
         scry script.scry [args…]   run a script (its arguments are in `args`)
         scry -e 'code'             run a snippet and print its value
+        scry run -c config.yaml -i data.csv -m outdir --train | --infer
+                                   train or infer as a GaNDLF configuration says
         Threads: SCRY_THREADS (default: all cores) sets OpenBLAS's threads and Scry's own.
         """,
         version: scryVersion,
-        subcommands: [RunCommand.self, ReplayCommand.self, ExportCommand.self, ImportCommand.self],
+        subcommands: [RunCommand.self, ReplayCommand.self, ExportCommand.self, ImportCommand.self, GaNDLFRunCommand.self, ConfigCommand.self,
+                      ConstructCSVCommand.self, SplitCSVCommand.self, PreprocessCommand.self, GenerateMetricsCommand.self,
+                      RecoverConfigCommand.self, ConfigGeneratorCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 
