@@ -90,10 +90,11 @@ public enum ClassificationMetrics {
             let predictedSpread = n * n - predictedCount.map { $0 * $0 }.reduce(0, +), targetSpread = n * n - support.map { $0 * $0 }.reduce(0, +)
             return predictedSpread * targetSpread > 0 ? covariance / (predictedSpread * targetSpread).squareRoot() : 0
         case "auroc":
+            // Undefined (NaN, left out of means) for targets of one class, as a training batch can be.
+            let present = (0..<classes).filter { support[$0] > 0 && support[$0] < n }
+            guard present.count == classes else { return .nan }
             if classes == 2 { return try auc(scores: probabilities.map { $0[1] }, positive: target.map { $0 == 1 }) }
             // One-vs-rest, each class's AUC averaged (macro) or weighted by its support.
-            let present = (0..<classes).filter { support[$0] > 0 && support[$0] < n }
-            guard present.count == classes else { throw MetricError("auroc: every class must occur among the targets, and not alone") }
             let aucs = try present.map { c in try auc(scores: probabilities.map { $0[c] }, positive: target.map { $0 == c }) }
             return average == .weighted ? zip(aucs, present).map { $0 * support[$1] }.reduce(0, +) / n : aucs.reduce(0, +) / Double(aucs.count)
         default:

@@ -67,8 +67,12 @@ enum Checkpoint {
         if let text = metadata["scry.random"], let generator = RandomGenerator(state: text.split(separator: ",").compactMap { UInt64($0) }) {
             Random.state = generator
         }
+        // Only the run's state comes back (the fields named in state_fields, when the trainer
+        // names them): settings such as the output folder stay the resuming trainer's own.
+        var restored: Set<String>?
+        if case .list(let names)? = trainer.fields[.string("state_fields")] { restored = Set(names.items.map(\.printed)) }
         if let text = metadata["scry.fields"], let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
-            for (key, json) in object { try trainer.fields.set(.string(key), try value(json)) }
+            for (key, json) in object where restored?.contains(key) ?? true { try trainer.fields.set(.string(key), try value(json)) }
         }
         trainer.restartLoader(atEpoch: Int(metadata["scry.loader_epochs"] ?? "") ?? 0)
     }

@@ -126,7 +126,7 @@ enum MetricBindings {
                        """) { a in
             let names = try a.list("names").map { item -> String in
                 guard case .string(let s) = item else { throw a.typeError("names", "a list of metric names") }
-                return s
+                return s.lowercased()
             }
             let prediction = try TensorBindings.tensor(a["prediction"], "prediction", "compute_metrics", dtype: .float32)
             let target = try TensorBindings.tensor(a["target"], "target", "compute_metrics", dtype: .float32)

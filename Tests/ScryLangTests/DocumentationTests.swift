@@ -11,6 +11,7 @@ final class DocumentationTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try check("models.md"), 3)
         XCTAssertGreaterThanOrEqual(try check("pictures.md"), 7)
         XCTAssertGreaterThanOrEqual(try check("saliency.md"), 2)
+        XCTAssertGreaterThanOrEqual(try check("training.md"), 11)
     }
 
     /// Runs the examples of one document; returns how many it has.

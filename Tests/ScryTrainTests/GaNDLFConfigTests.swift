@@ -1,0 +1,153 @@
+import Foundation
+import XCTest
+import ScryLang
+@testable import ScryRuntime
+
+/// GaNDLF configurations: GaNDLF's own sample configurations load; values are checked with
+/// errors naming file, line, column, key, value and what is allowed; GaNDLF's syntax (class
+/// unions, 2D patch sizes, metrics with options) is read as GaNDLF reads it; a configuration
+/// trains fold by fold in GaNDLF's layout and infers with post-processing and attention maps.
+final class GaNDLFConfigTests: XCTestCase {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/gandlf-samples")
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("scry-gandlf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    private func write(_ name: String, _ text: String) throws -> String {
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func field(_ config: Value, _ path: String) -> Value? {
+        var current: Value? = config
+        for part in path.split(separator: ".") {
+            guard case .dict(let dict)? = current else { return nil }
+            current = dict[.string(String(part))]
+        }
+        return current
+    }
+
+    static let minimal = """
+        model:
+          dimension: 2
+          architecture: unet
+          final_layer: softmax
+          base_filters: 4
+          norm_type: batch
+          class_list: [0, 1]
+        modality: rad
+        loss_function: dc
+        metrics: [dice]
+        patch_size: [32, 32, 1]
+        nested_training: {testing: 1, validation: -3}
+
+        """
+
+    func testGaNDLFSampleConfigurationsLoad() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.samples.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 9)
+        for file in files {
+            let (config, warnings) = try GaNDLFConfig.read(Self.samples.appendingPathComponent(file).path)
+            XCTAssertNotNil(field(config, "model.architecture"), file)
+            XCTAssertTrue(warnings.allSatisfy { $0.contains("does not apply here") || $0.contains("unknown keys") }, "\(file): \(warnings)")
+        }
+        let (all, warnings) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_all_options.yaml").path)
+        XCTAssertEqual(field(all, "patch_size")?.printed, "[144, 144, 64]")
+        XCTAssertEqual(field(all, "nested_training.testing")?.printed, "5")
+        XCTAssertTrue(warnings.contains { $0.hasSuffix("precision does not apply here: Scry trains in float32 on the CPU") }, "\(warnings)")
+        XCTAssertEqual(warnings.filter { $0.contains("precision does not apply") }.count, 1, "each inapplicable key is reported once")
+        let (brats, _) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_segmentation_brats.yaml").path)
+        XCTAssertEqual(field(brats, "model.class_list")?.printed, "[\"1||2||4\", \"1||4\", 4]", "GaNDLF's class unions")
+        // GaNDLF itself refuses clip_mode: null, which its getting-started samples write.
+        let (started, _) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_getting_started_segmentation_rad3d.yaml").path)
+        XCTAssertEqual(field(started, "clip_mode")?.printed, "norm")
+    }
+
+    func testInvalidValuesNameFileLineKeyValueAndWhatIsAllowed() throws {
+        let cases: [(String, String, String)] = [
+            ("norm_type: batch", "norm_type: layer", "bad.yaml:6:14: model.norm_type is layer; allowed: batch, instance, group, none"),
+            ("loss_function: dc", "loss_function: dice_loss", "bad.yaml:9:16: loss_function is dice_loss; allowed: dc, dice,"),
+            ("patch_size: [32, 32, 1]", "patch_size: [32, -4]", "bad.yaml:11:13: patch_size is [32, -4]; allowed: a positive integer or a list of 2 or 3"),
+            ("nested_training: {testing: 1, validation: -3}", "nested_training: {testing: 0, validation: -3}",
+             "bad.yaml:12:28: nested_training.testing is 0; allowed: a non-zero fold count"),
+            ("architecture: unet", "architecture: unet9", "bad.yaml:3:17: model.architecture is unet9; allowed:"),
+        ]
+        for (good, bad, message) in cases {
+            let path = try write("bad.yaml", Self.minimal.replacingOccurrences(of: "  " + good, with: "  " + bad)
+                .replacingOccurrences(of: "\n" + good, with: "\n" + bad))
+            XCTAssertThrowsError(try GaNDLFConfig.read(path), bad) { error in
+                let text = (error as? ScryError)?.message ?? "\(error)"
+                XCTAssertTrue(text.hasPrefix(self.folder.path + "/" + message), "\(bad): \(text)")
+            }
+        }
+        let broken = try write("broken.yaml", "model: [unet\nloss_function: dc\n")
+        XCTAssertThrowsError(try GaNDLFConfig.read(broken)) { error in
+            XCTAssertTrue(((error as? ScryError)?.message ?? "").contains("broken.yaml: line 2"), "\(error)")
+        }
+        let missing = try write("missing.yaml", "model: {architecture: unet, final_layer: softmax, dimension: 2}\nloss_function: dc\n")
+        XCTAssertThrowsError(try GaNDLFConfig.read(missing)) { error in
+            XCTAssertTrue(((error as? ScryError)?.message ?? "").hasSuffix("the required key patch_size is missing"), "\(error)")
+        }
+    }
+
+    func testGaNDLFSyntaxIsReadAsGaNDLFReadsIt() throws {
+        let text = Self.minimal
+            .replacingOccurrences(of: "metrics: [dice]", with: "metrics:\n  dice:\n  f1: {average: macro}\n  hd95:")
+            .replacingOccurrences(of: "patch_size: [32, 32, 1]", with: "patch_size: 64")
+            .replacingOccurrences(of: "  dimension: 2\n", with: "  dimension:\n")
+            .replacingOccurrences(of: "class_list: [0, 1]", with: "class_list: '[0,1||2]'")
+            + "opt: sgd\nversion: {minimum: 9.9.9, maximum: 9.9.9}\ntypo_key: 1\nstrategy: ddp\n"
+        let (config, warnings) = try GaNDLFConfig.read(try write("syntax.yaml", text))
+        XCTAssertEqual(field(config, "metrics")?.printed, "[\"dice\", \"f1_macro\", \"hd95\"]")
+        XCTAssertEqual(field(config, "patch_size")?.printed, "[64, 64, 64]")
+        XCTAssertEqual(field(config, "model.dimension")?.printed, "3", "found from the patch size")
+        XCTAssertEqual(field(config, "model.class_list")?.printed, "[0, \"1||2\"]")
+        XCTAssertEqual(field(config, "optimizer")?.printed, "sgd", "opt is read as optimizer")
+        XCTAssertEqual(field(config, "version.minimum")?.printed, "9.9.9", "a version range is read, never enforced")
+        XCTAssertEqual(field(config, "patience")?.printed, "100")
+        XCTAssertEqual(field(config, "scheduler")?.printed, "triangle_modified")
+        XCTAssertTrue(warnings.contains { $0.hasSuffix("unknown keys, ignored: typo_key") }, "\(warnings)")
+        XCTAssertTrue(warnings.contains { $0.hasSuffix("strategy does not apply here: Scry runs on the CPU in one process") }, "\(warnings)")
+    }
+
+    /// A configuration end to end in a session: nested folds in GaNDLF's layout, then
+    /// inference with post-processing and Grad-CAM attention maps, each with its input's geometry.
+    func testConfigurationTrainsFoldByFoldAndInfers() throws {
+        let interpreter = Session.makeInterpreter()
+        var printed = ""
+        interpreter.write = { printed += $0 }
+        let config = try write("seg.yaml", Self.minimal
+            .replacingOccurrences(of: "nested_training: {testing: 1, validation: -3}", with: "nested_training: {testing: 2, validation: 2}")
+            + "num_epochs: 2\nbatch_size: 2\nlearning_rate: 0.003\ndata_preprocessing: {normalize: }\n"
+            + "data_augmentation: {flip: {axis: [0, 1]}}\ndata_postprocessing: {fill_holes: , cca: }\nmedcam: {backend: gcam, layer: auto}\n")
+        interpreter.globals["config"] = .string(config)
+        interpreter.globals["out"] = .string(folder.path)
+        _ = try interpreter.execute("""
+            seed(1)
+            csv = phantom(n: 8, size: 32, classes: 2, seed: 2).write(out + "/data")
+            trainers = gandlf_train(config, csv, out + "/model")
+            masks = gandlf_infer(config, csv, out + "/model", output: out + "/pred")
+            t = trainer(config: config, data: csv)
+            mask = load(out + "/pred/phantom_003_seg.nii.gz")
+            attention = load(out + "/pred/attention_maps/gcam/phantom_003.nii.gz")
+            source = dataset(csv)[3].image
+            """, name: "gandlf")
+        XCTAssertEqual(try interpreter.execute("len(trainers)", name: "n")?.printed, "4", "2 testing × 2 validation folds")
+        let model = folder.appendingPathComponent("model")
+        for fold in ["testing_0/0", "testing_0/1", "testing_1/0", "testing_1/1"] {
+            for file in ["logs_training.csv", "logs_validation.csv", "logs_test.csv", "unet_best.safetensors", "unet_latest.safetensors"] {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: model.appendingPathComponent("\(fold)/\(file)").path), "\(fold)/\(file)")
+            }
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: model.appendingPathComponent("config.yaml").path))
+        XCTAssertEqual(try interpreter.execute("mask.shape == source.shape and mask.spacing == source.spacing and attention.shape == source.shape", name: "g")?.printed, "true")
+        XCTAssertEqual(try interpreter.execute("type(t) + \" \" + t.task + \" \" + str(t.patch_size)", name: "t")?.printed, "trainer segmentation [32, 32]")
+        XCTAssertTrue(printed.contains("predictions for 8 subjects"), printed)
+    }
+}
