@@ -150,4 +150,58 @@ final class GaNDLFConfigTests: XCTestCase {
         XCTAssertEqual(try interpreter.execute("type(t) + \" \" + t.task + \" \" + str(t.patch_size)", name: "t")?.printed, "trainer segmentation [32, 32]")
         XCTAssertTrue(printed.contains("predictions for 8 subjects"), printed)
     }
+
+    /// Keys GaNDLF parses, each doing what it says: ignore_label_validation, save_at_every_epoch,
+    /// save_output, track_memory_usage, print_summary, verbose; and a classification run from
+    /// a CSV with ValueToPredict to predictions.csv.
+    func testConfigurationOptionsTakeEffect() throws {
+        let interpreter = Session.makeInterpreter()
+        var printed = ""
+        interpreter.write = { printed += $0 }
+        let segmentation = try write("options.yaml", Self.minimal.replacingOccurrences(of: "  norm_type: batch\n", with: "  norm_type: batch\n  ignore_label_validation: 0\n  save_at_every_epoch: true\n")
+            .replacingOccurrences(of: "nested_training: {testing: 1, validation: -3}", with: "nested_training: {testing: -3, validation: -2}")
+            .replacingOccurrences(of: "metrics: [dice]", with: "metrics: [dice, dice_per_label]")
+            + "num_epochs: 2\nbatch_size: 2\nsave_output: true\ntrack_memory_usage: true\nverbose: true\n"
+            + "inference_mechanism: {grid_aggregator_overlap: average, patch_overlap: 8}\n")
+        let classification = try write("classify.yaml", """
+            model: {dimension: 2, architecture: vgg11, final_layer: softmax, base_filters: 4, class_list: [0, 1], norm_type: batch}
+            modality: rad
+            loss_function: cel
+            metrics: {accuracy: , f1: {average: macro}}
+            patch_size: [32, 32, 1]
+            num_epochs: 1
+            batch_size: 4
+            learning_rate: 0.0002
+            nested_training: {testing: 1, validation: -4}
+
+            """)
+        interpreter.globals["segmentation"] = .string(segmentation)
+        interpreter.globals["classification"] = .string(classification)
+        interpreter.globals["out"] = .string(folder.path)
+        _ = try interpreter.execute("""
+            seed(1)
+            csv = phantom(n: 6, size: 32, classes: 2, seed: 2).write(out + "/seg-data")
+            t = gandlf_train(segmentation, csv, out + "/seg")[0]
+            first = t.records[0]
+            classes = phantom(n: 8, size: 32, classes: 2, task: "classification", seed: 3).write(out + "/cls-data")
+            c = gandlf_train(classification, classes, out + "/cls")[0]
+            table_of_predictions = gandlf_infer(classification, classes, out + "/cls", output: out + "/cls-pred")
+            """, name: "options")
+        XCTAssertEqual(try interpreter.execute("first[\"train_dice\"] == first[\"train_dice_1\"] and first[\"val_dice\"] == first[\"val_dice_1\"]", name: "i")?.printed,
+                       "true", "ignore_label_validation: 0 leaves class 0 out of the means")
+        let seg = folder.appendingPathComponent("seg")
+        for file in ["unet_epoch_1.safetensors", "unet_epoch_2.safetensors", "memory_stats/memory_usage.csv", "output_validation/epoch_1"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: seg.appendingPathComponent(file).path), file)
+        }
+        let memory = try String(contentsOf: seg.appendingPathComponent("memory_stats/memory_usage.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(memory.first, "epoch_no,resident_mb,peak_mb")
+        XCTAssertEqual(memory.count, 3)
+        XCTAssertTrue(printed.contains("unet: "), "print_summary")
+        XCTAssertTrue(printed.contains("training subjects: phantom_"), "verbose")
+        XCTAssertEqual(try interpreter.execute("c.task + \" \" + str(c.metrics) + \" \" + str(c.overlap)", name: "c")?.printed,
+                       "classification [\"accuracy\", \"f1_macro\"] 0.5")
+        XCTAssertEqual(try interpreter.execute("t.overlap", name: "o")?.printed, "0.25", "patch_overlap 8 of a 32-voxel patch")
+        XCTAssertEqual(try interpreter.execute("table_of_predictions.columns", name: "p")?.printed, "[\"subject_id\", \"probability_0\", \"probability_1\", \"prediction\"]")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cls-pred/predictions.csv").path))
+    }
 }
