@@ -254,7 +254,7 @@ struct GaNDLFConfig {
         throw invalid("patch_size", value, "a positive integer or a list of 2 or 3 of them, e.g. [128, 128, 1]")
     }
 
-    private func completeModel(_ model: DictStorage, patchSize: [Int]) throws -> DictStorage {
+    private mutating func completeModel(_ model: DictStorage, patchSize: [Int]) throws -> DictStorage {
         let out = DictStorage()
         func set(_ key: String, _ value: Value) throws { try out.set(.string(key), value) }
         guard case .string(let architecture)? = model[.string("architecture")], GaNDLFConfig.architectures.contains(architecture.lowercased()) else {
@@ -282,6 +282,13 @@ struct GaNDLFConfig {
         try set("save_at_every_epoch", try bool(model, "save_at_every_epoch", "model.save_at_every_epoch", default: false))
         try set("print_summary", try bool(model, "print_summary", "model.print_summary", default: true))
         try set("type", try choice(model[.string("type")], "model.type", ["torch", "openvino"], default: "torch"))
+        for (key, reason) in [("amp", "Scry trains in float32 on the CPU"), ("onnx_export", "Scry writes safetensors checkpoints, not ONNX")]
+        where model[.string(key)] != nil {
+            warnings.append("\(path): model.\(key) does not apply here: \(reason)")
+        }
+        if case .string("openvino")? = out[.string("type")] {
+            warnings.append("\(path): model.type openvino does not apply here: Scry runs its own CPU kernels on safetensors weights")
+        }
         let known: Set<String> = ["architecture", "dimension", "final_layer", "norm_type", "base_filters", "num_channels", "n_channels", "channels",
                                   "model_channels", "class_list", "ignore_label_validation", "save_at_every_epoch", "print_summary", "type",
                                   "amp", "onnx_export", "data_type", "num_classes"]

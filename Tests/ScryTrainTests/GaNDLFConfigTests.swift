@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
+import ScryData
 import ScryLang
 @testable import ScryRuntime
+import ScryTensor
 
 /// GaNDLF configurations: GaNDLF's own sample configurations load; values are checked with
 /// errors naming file, line, column, key, value and what is allowed; GaNDLF's syntax (class
@@ -203,5 +205,38 @@ final class GaNDLFConfigTests: XCTestCase {
         XCTAssertEqual(try interpreter.execute("t.overlap", name: "o")?.printed, "0.25", "patch_overlap 8 of a 32-voxel patch")
         XCTAssertEqual(try interpreter.execute("table_of_predictions.columns", name: "p")?.printed, "[\"subject_id\", \"probability_0\", \"probability_1\", \"prediction\"]")
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cls-pred/predictions.csv").path))
+    }
+
+    /// GaNDLF's 2D NIfTI: images [x, y, 1] train with patch_size [x, y, 1] and are predicted
+    /// whole by sliding windows, the masks keeping the input's shape and spacing.
+    func testTwoDimensionalNIfTIWithAThirdAxisOfOne() throws {
+        var rows = ["SubjectID,Channel_0,Label"]
+        var random = RandomGenerator(seed: 3)
+        for i in 0..<6 {
+            var label = [Double](repeating: 0, count: 40 * 40), image = label
+            let x = 6 + Int(random.next() % 20), y = 6 + Int(random.next() % 20)
+            for a in x..<(x + 10) { for b in y..<(y + 10) { label[a * 40 + b] = 1 } }
+            for k in image.indices { image[k] = 2 * label[k] + Double(random.next() % 100) / 300 }
+            let spacing = [0.8, 0.8, 2.0]
+            let imagePath = folder.appendingPathComponent("s\(i)_image.nii.gz").path, labelPath = folder.appendingPathComponent("s\(i)_label.nii.gz").path
+            try NIfTI.write(MedicalImage(data: try Tensor(flat: image, shape: [1, 40, 40, 1]), spacing: spacing), to: imagePath)
+            try NIfTI.write(MedicalImage(data: try Tensor(flat: label, shape: [1, 40, 40, 1]), spacing: spacing), to: labelPath)
+            rows.append("s\(i),\(imagePath),\(labelPath)")
+        }
+        let csv = try write("data.csv", rows.joined(separator: "\n") + "\n")
+        let config = try write("planar.yaml", Self.minimal.replacingOccurrences(of: "patch_size: [32, 32, 1]", with: "patch_size: [16, 16, 1]")
+            + "num_epochs: 1\nbatch_size: 2\n")
+        let interpreter = Session.makeInterpreter()
+        interpreter.write = { _ in }
+        interpreter.globals["config"] = .string(config)
+        interpreter.globals["csv"] = .string(csv)
+        interpreter.globals["out"] = .string(folder.path)
+        _ = try interpreter.execute("""
+            t = gandlf_train(config, csv, out + "/model")[0]
+            gandlf_infer(config, csv, out + "/model", output: out + "/pred")
+            mask = load(out + "/pred/s0_seg.nii.gz")
+            """, name: "planar")
+        XCTAssertEqual(try interpreter.execute("t.patch_size", name: "p")?.printed, "[16, 16, 1]")
+        XCTAssertEqual(try interpreter.execute("[mask.shape, mask.spacing]", name: "m")?.printed, "[[40, 40, 1], [0.8, 0.8, 2.0]]")
     }
 }
