@@ -237,8 +237,26 @@ struct GaNDLFConfig {
         try set("inference_mechanism", .dict(try inferenceMechanism(top[.string("inference_mechanism")])))
         try set("patch_sampler", .dict(try patchSampler(top[.string("patch_sampler")])))
         try set("medcam", try medcam(top[.string("medcam")]))
+        notYetApplied(top)
         try set("warnings", .list(ListStorage(warnings.map { .string($0) })))
         return out
+    }
+
+    /// Keys read and checked whose effect Scry does not have yet: said plainly, once each, when
+    /// they ask for something other than the default.
+    private mutating func notYetApplied(_ top: DictStorage) {
+        var keys: [String] = []
+        for key in ["save_training", "memory_save_mode"] where top[.string(key)]?.isTruthy == true { keys.append(key) }
+        if let scale = top[.string("scaling_factor")], scale.printed != "1", !GaNDLFConfig.isNil(scale) { keys.append("scaling_factor") }
+        if case .dict(let sampler)? = top[.string("patch_sampler")] {
+            for key in ["enable_padding", "biased_sampling"] where sampler[.string(key)]?.isTruthy == true { keys.append("patch_sampler." + key) }
+        }
+        if case .dict(let mechanism)? = top[.string("inference_mechanism")], let mode = mechanism[.string("grid_aggregator_overlap")], !GaNDLFConfig.isNil(mode) {
+            keys.append("inference_mechanism.grid_aggregator_overlap (windows are blended with Gaussian weights)")
+        }
+        if case .string(let modality)? = top[.string("modality")], modality != "rad" { keys.append("modality \(modality) (tiled whole-slide inference)") }
+        if case .dict(let steps)? = top[.string("data_preprocessing")], steps[.string("stain_normalization")] != nil { keys.append("data_preprocessing.stain_normalization") }
+        if !keys.isEmpty { warnings.append("\(path): read but not applied by Scry yet: \(keys.joined(separator: ", "))") }
     }
 
     /// GaNDLF's patch_size: a number repeated, [x, y] read as [x, y, 1], or [x, y, z].

@@ -4,14 +4,13 @@ import ScryLang
 import ScryRuntime
 import Yams
 
-/// Runs Scry code with the given globals in a fresh session (stdlib/gandlf.scry does the
-/// work); a Scry error is reported on standard error and becomes the exit status 1.
-func runScry(_ code: String, _ globals: [String: Value]) throws {
+/// Runs `body` in a fresh session on a large stack; a Scry error is reported on standard error
+/// and becomes the exit status 1.
+func inSession(_ body: @escaping (Interpreter) throws -> Void) throws {
     let status = Session.runOnLargeStack { () -> Int32 in
         let interpreter = Session.makeInterpreter()
-        for (name, value) in globals { interpreter.globals[name] = value }
         do {
-            try interpreter.execute(code, name: "<scry>")
+            try body(interpreter)
             return 0
         } catch let error as ScryError {
             FileHandle.standardError.write(Data((error.report + "\n").utf8))
@@ -22,6 +21,14 @@ func runScry(_ code: String, _ globals: [String: Value]) throws {
         }
     }
     if status != 0 { throw ExitCode(status) }
+}
+
+/// Runs Scry code with the given globals in a fresh session (stdlib/gandlf.scry does the work).
+func runScry(_ code: String, _ globals: [String: Value]) throws {
+    try inSession { interpreter in
+        for (name, value) in globals { interpreter.globals[name] = value }
+        try interpreter.execute(code, name: "<scry>")
+    }
 }
 
 private func string(_ s: String?) -> Value { s.map { .string($0) } ?? .nil }
@@ -45,10 +52,13 @@ struct GaNDLFRunCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output-path")], help: "Where inference writes predictions (default: the model folder).") var output: String?
     @Flag(name: [.customShort("t"), .long], help: "Train.") var train = false
     @Flag(help: "Infer with a trained model.") var infer = false
+    @Flag(name: [.customShort("r"), .long], help: "Continue each fold from its latest checkpoint.") var resume = false
+    @Flag(name: .long, help: "Delete the model folder first, starting over.") var reset = false
 
     func validate() throws {
         guard train != infer else { throw ValidationError("give exactly one of --train and --infer") }
         guard modelDir != nil || output != nil else { throw ValidationError("give the model folder with -m") }
+        guard !(resume && reset) else { throw ValidationError("--resume continues the run that --reset would delete: give one") }
     }
 
     func run() throws {
@@ -58,9 +68,10 @@ struct GaNDLFRunCommand: ParsableCommand {
         let globals: [String: Value] = [
             "scry_config": .string(config), "scry_data": .string(inputs[0]), "scry_model_dir": .string(modelFolder),
             "scry_val": string(validation ?? (inputs.count > 1 ? inputs[1] : nil)), "scry_test": string(inputs.count > 2 ? inputs[2] : nil),
-            "scry_output": string(output),
+            "scry_output": string(output), "scry_resume": .bool(resume),
         ]
-        let call = train ? "gandlf_train(scry_config, scry_data, scry_model_dir, val: scry_val, test: scry_test)"
+        if reset, train { try? FileManager.default.removeItem(atPath: modelFolder) }
+        let call = train ? "gandlf_train(scry_config, scry_data, scry_model_dir, val: scry_val, test: scry_test, resume: scry_resume)"
                          : "gandlf_infer(scry_config, scry_data, scry_model_dir, output: scry_output)"
         try runScry(call + "\nprint(\"peak memory: {peak_memory():.0f} MB\")", globals)
     }

@@ -62,28 +62,17 @@ struct RunCommand: ParsableCommand {
             _ = Session.runOnLargeStack { Shell.run() }
             return
         }
-        let status = Session.runOnLargeStack { () -> Int32 in
-            let interpreter = Session.makeInterpreter()
+        try inSession { [code, script, arguments] interpreter in
             interpreter.globals["args"] = .list(ListStorage(arguments.map { .string($0) }))
-            do {
-                if let code {
-                    if let value = try interpreter.execute(code, name: "<-e>"), !value.isNil {
-                        print(value.display)
-                    }
-                } else if let script {
-                    let source = try String(contentsOfFile: script, encoding: .utf8)
-                    try interpreter.execute(source, name: script)
+            if let code {
+                if let value = try interpreter.execute(code, name: "<-e>"), !value.isNil {
+                    print(value.display)
                 }
-                return 0
-            } catch let error as ScryError {
-                FileHandle.standardError.write(Data((error.report + "\n").utf8))
-                return 1
-            } catch {
-                FileHandle.standardError.write(Data("IOError: \(error.localizedDescription)\n".utf8))
-                return 1
+            } else if let script {
+                let source = try String(contentsOfFile: script, encoding: .utf8)
+                try interpreter.execute(source, name: script)
             }
         }
-        if status != 0 { throw ExitCode(status) }
     }
 }
 

@@ -122,6 +122,9 @@ extension ScryCommandTests {
         XCTAssertEqual(trainStatus, 0, trained)
         XCTAssertTrue(trained.contains("epoch 1: train_loss"), trained)
         XCTAssertNotNil(trained.range(of: #"peak memory: \d+ MB"#, options: String.CompareOptions.regularExpression), trained)
+        let (resumeStatus, resumed) = try commands.run(["run", "-c", config, "-i", data + "/data.csv", "-m", model, "--train", "--resume"])
+        XCTAssertEqual(resumeStatus, 0, resumed)
+        XCTAssertTrue(resumed.contains("resumed from \(model)/unet_latest.safetensors after epoch 1"), resumed)
         let predictions = folder.appendingPathComponent("pred").path
         let (inferStatus, inferred) = try commands.run(["run", "-c", config, "-i", data, "-m", model, "-o", predictions, "--infer"])
         XCTAssertEqual(inferStatus, 0, inferred)
