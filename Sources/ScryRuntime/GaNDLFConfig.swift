@@ -251,9 +251,6 @@ struct GaNDLFConfig {
         if case .dict(let sampler)? = top[.string("patch_sampler")] {
             for key in ["enable_padding", "biased_sampling"] where sampler[.string(key)]?.isTruthy == true { keys.append("patch_sampler." + key) }
         }
-        if case .dict(let mechanism)? = top[.string("inference_mechanism")], let mode = mechanism[.string("grid_aggregator_overlap")], !GaNDLFConfig.isNil(mode) {
-            keys.append("inference_mechanism.grid_aggregator_overlap (windows are blended with Gaussian weights)")
-        }
         if case .string(let modality)? = top[.string("modality")], modality != "rad" { keys.append("modality \(modality) (tiled whole-slide inference)") }
         if case .dict(let steps)? = top[.string("data_preprocessing")], steps[.string("stain_normalization")] != nil { keys.append("data_preprocessing.stain_normalization") }
         if !keys.isEmpty { warnings.append("\(path): read but not applied by Scry yet: \(keys.joined(separator: ", "))") }
