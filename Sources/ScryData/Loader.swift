@@ -23,21 +23,26 @@ public final class Loader: @unchecked Sendable {
     public let pipeline: Pipeline?
     public let shuffle: Bool
     public let seed: UInt64
+    /// Samples (patches) taken from each subject per epoch, GaNDLF's q_samples_per_volume.
+    public let samplesPerSubject: Int
     /// Epochs started so far (each iteration is the next epoch); a resumed run sets it.
     public var epochs = 0
 
     public init(_ dataset: Dataset, batchSize: Int, sampler: PatchSampler? = nil, pipeline: Pipeline? = nil, shuffle: Bool = true,
-                seed: UInt64 = 0) throws {
+                seed: UInt64 = 0, samplesPerSubject: Int = 1) throws {
         guard batchSize >= 1 else { throw TensorError.invalidArgument(op: "loader", "batch_size must be at least 1, got \(batchSize)") }
+        guard samplesPerSubject >= 1 else { throw TensorError.invalidArgument(op: "loader", "samples_per_subject must be at least 1, got \(samplesPerSubject)") }
         guard dataset.count > 0 else { throw TensorError.invalidArgument(op: "loader", "the dataset has no subjects") }
         self.dataset = dataset; self.batchSize = batchSize; self.sampler = sampler; self.pipeline = pipeline; self.shuffle = shuffle; self.seed = seed
+        self.samplesPerSubject = samplesPerSubject
     }
 
-    public var batchesPerEpoch: Int { (dataset.count + batchSize - 1) / batchSize }
+    public var batchesPerEpoch: Int { (dataset.count * samplesPerSubject + batchSize - 1) / batchSize }
 
-    /// The subject order of epoch `epoch`.
+    /// The sample order of epoch `epoch`: positions in 0..<count·samplesPerSubject, position p
+    /// standing for subject p % count (so each position draws its own patch).
     public func order(epoch: Int) -> [Int] {
-        var indices = Array(0..<dataset.count)
+        var indices = Array(0..<(dataset.count * samplesPerSubject))
         guard shuffle else { return indices }
         var random = RandomGenerator(seed: seed &* 7919 &+ UInt64(epoch))
         for i in stride(from: indices.count - 1, to: 0, by: -1) { indices.swapAt(i, Int(random.next() % UInt64(i + 1))) }
@@ -51,8 +56,9 @@ public final class Loader: @unchecked Sendable {
 
     private func batch(epoch: Int, members: [Int]) throws -> Batch {
         var images: [Tensor] = [], labels: [Tensor] = [], values: [Float] = []
-        for index in members {
-            let sampleSeed = seed &* 104_729 &+ UInt64(epoch) &* 65_537 &+ UInt64(index)
+        for position in members {
+            let index = position % dataset.count
+            let sampleSeed = seed &* 104_729 &+ UInt64(epoch) &* 65_537 &+ UInt64(position)
             var subject = Sample(image: try dataset.image(index), label: try dataset.label(index))
             if let pipeline { subject = try pipeline.apply(subject, seed: sampleSeed) }
             var image = subject.image.data, label = subject.label?.data
@@ -70,7 +76,7 @@ public final class Loader: @unchecked Sendable {
         }
         return Batch(images: try Tensor.stack(images), labels: labels.count == members.count ? try Tensor.stack(labels) : nil,
                      values: values.count == members.count ? try Tensor(values, shape: [values.count]) : nil,
-                     ids: members.map { dataset.subjects[$0].id })
+                     ids: members.map { dataset.subjects[$0 % dataset.count].id })
     }
 
     /// The next epoch's batches, each prepared in the background while the previous is used.

@@ -76,7 +76,9 @@ public enum Postprocessing {
         guard (1...3).contains(shape.count) else {
             throw TensorError.shapeMismatch(op: "postprocessing", "a label map [1, …] or […] in 1 to 3 dimensions, got \(shapeString(labels.shape))")
         }
-        let result = body(labels.scalars(), shape)
+        // Axes of size 1 (a 2D NIfTI's third) have no neighbours: without them, the flat order is the same.
+        let spread = shape.filter { $0 > 1 }
+        let result = body(labels.scalars(), spread.isEmpty ? [1] : spread)
         return try Tensor(flat: result, shape: labels.shape).to(labels.dtype)
     }
 

@@ -57,7 +57,11 @@ public enum SegmentationMetrics {
         // it, where GaNDLF's 0 would read as a perfect score for a missed class.
         if bothEmpty { return metric == "nsd" ? 1 : 0 }
         if tp + fp == 0 || tp + fn == 0 { return metric == "nsd" ? 0 : .nan }
-        let (aToB, bToA) = SurfaceDistance.directed(p, y, shape: shape, spacing: spacing)
+        // Axes of size 1 (a 2D NIfTI's third) hold no surface: measuring on the others keeps a
+        // [x, y, 1] map's distances those of the [x, y] one.
+        let kept = shape.indices.filter { shape[$0] > 1 }
+        let (aToB, bToA) = SurfaceDistance.directed(p, y, shape: kept.isEmpty ? [1] : kept.map { shape[$0] },
+                                                    spacing: kept.isEmpty ? [1] : kept.map { spacing[$0] })
         switch metric {
         case "hausdorff": return Swift.max(aToB.max() ?? 0, bToA.max() ?? 0)
         case "hausdorff95": return percentile(aToB + bToA, 95)

@@ -19,7 +19,7 @@ enum Checkpoint {
         for (name, tensor) in model.module.stateDict() { tensors["model/" + name] = tensor }
         var metadata = ["format": "pt", WeightFiles.kindKey: kind, "scry.type": model.module.typeName,
                         "scry.random": Random.state.state.map(String.init).joined(separator: ","),
-                        "scry.loader_epochs": String(trainer.loader?.epochs ?? 0)]
+                        "scry.loader_epochs": String(trainer.loader?.epochs ?? 0), "scry.loader_batch": String(trainer.batchNumber)]
         if case .host(let optimizer as OptimizerObject)? = trainer.fields[.string("optimizer")] {
             for (key, tensor) in optimizer.optimizer.state { tensors["optimizer/" + key] = tensor }
             metadata["scry.optimizer"] = optimizer.name
@@ -46,15 +46,16 @@ enum Checkpoint {
         guard case .host(let model as ModuleObject)? = trainer.fields[.string("model")] else {
             throw ScryError(.valueError, "load_checkpoint(): the trainer has no model")
         }
+        // Checked before anything changes, so that a refused checkpoint leaves the trainer whole.
+        if case .host(let optimizer as OptimizerObject)? = trainer.fields[.string("optimizer")], metadata["scry.optimizer"] != optimizer.name {
+            throw ScryError(.valueError, "\(path) holds \(metadata["scry.optimizer"] ?? "no") optimizer state, the trainer's optimizer is \(optimizer.name)")
+        }
         do {
             try model.module.loadStateDict(part(tensors, "model/"), strict: true)
         } catch let error as TensorError {
             throw ScryError(.valueError, "\(path): " + error.description)
         }
         if case .host(let optimizer as OptimizerObject)? = trainer.fields[.string("optimizer")] {
-            guard metadata["scry.optimizer"] == optimizer.name else {
-                throw ScryError(.valueError, "\(path) holds \(metadata["scry.optimizer"] ?? "no") optimizer state, the trainer's optimizer is \(optimizer.name)")
-            }
             try optimizer.load(state: part(tensors, "optimizer/"))
             if let rate = metadata["scry.lr"].flatMap(Double.init) { optimizer.optimizer.learningRate = rate }
         }
@@ -74,7 +75,7 @@ enum Checkpoint {
         if let text = metadata["scry.fields"], let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
             for (key, json) in object where restored?.contains(key) ?? true { try trainer.fields.set(.string(key), try value(json)) }
         }
-        trainer.restartLoader(atEpoch: Int(metadata["scry.loader_epochs"] ?? "") ?? 0)
+        trainer.restoreLoader(epochs: Int(metadata["scry.loader_epochs"] ?? "") ?? 0, batch: Int(metadata["scry.loader_batch"] ?? "") ?? 0)
     }
 
     /// The tensors whose names start with `prefix`, named without it.

@@ -16,7 +16,7 @@ final class DatasetObject: HostObject {
         return display + "\n" + summary.text
     }
     var length: Int? { dataset.count }
-    var attributeNames: [String] { ["ids", "repeat", "source", "summary", "write", "write_csv"] }
+    var attributeNames: [String] { ["ids", "source", "summary", "write", "write_csv"] }
 
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
         switch name {
@@ -25,13 +25,6 @@ final class DatasetObject: HostObject {
         case "summary":
             return .function(NativeFunction("summary", doc: "Subjects, channels, shapes, spacings, intensity range, label classes with voxel counts, targets.") { _ in
                 .string(try DatasetSummary(self.dataset).text)
-            })
-        case "repeat":
-            return .function(NativeFunction("repeat", [Parameter("times")],
-                                            doc: "The subjects, each listed `times` times: a loader then takes that many patches of each per epoch (GaNDLF's q_samples_per_volume).") { a in
-                let times = try a.int("times")
-                guard times >= 1 else { throw ScryError(.valueError, "repeat(): times must be at least 1, got \(times)") }
-                return .host(DatasetObject(self.dataset.subset((0..<self.dataset.count).flatMap { [Int](repeating: $0, count: times) })))
             })
         case "write_csv":
             return .function(NativeFunction("write_csv", [Parameter("path")], doc: "Writes a GaNDLF CSV listing this dataset's files (a split written back).") { a in

@@ -114,9 +114,9 @@ enum ImageBindings {
     /// What show and montage draw from: an image's first channel, or a tensor as it is.
     /// What show, montage and overlay draw: an image's first channel, or a tensor without its
     /// leading axes of size 1 (x[0] of a batch [1, 1, x, y] draws as [x, y]).
-    static func drawable(_ value: Value, _ function: String) throws -> Tensor {
+    static func drawable(_ value: Value, _ function: String, parameter: String = "x") throws -> Tensor {
         if case .host(let object as ImageObject) = value { return try object.image.data.index([.at(0)]) }
-        var data = try TensorBindings.tensor(value, "x", function, dtype: .float32)
+        var data = try TensorBindings.tensor(value, parameter, function, dtype: .float32)
         while data.rank > 2, data.shape[0] == 1 { data = try data.squeeze(axes: [0]) }
         return data
     }

@@ -76,8 +76,9 @@ enum LoaderBindings {
     nonisolated(unsafe) static let functions: [NativeFunction] = [
         NativeFunction("loader", [Parameter("dataset"), Parameter("batch_size", default: .int(1)), Parameter("patch_size", default: .nil),
                                   Parameter("sampler", default: .string("uniform")), Parameter("foreground", default: .float(0.5)),
-                                  Parameter("shuffle", default: .bool(true)), Parameter("seed", default: .int(0)), Parameter("transforms", default: .nil)],
-                       doc: "Batches of a dataset, shuffled per epoch with a seed, optionally as patches (sampler \"uniform\", or \"label\": a `foreground` fraction centred on labelled voxels), prepared in the background. Each for-loop over it is one epoch.") { a in
+                                  Parameter("shuffle", default: .bool(true)), Parameter("seed", default: .int(0)), Parameter("transforms", default: .nil),
+                                  Parameter("samples_per_subject", default: .int(1))],
+                       doc: "Batches of a dataset, shuffled per epoch with a seed, optionally as patches (sampler \"uniform\", or \"label\": a `foreground` fraction centred on labelled voxels; samples_per_subject patches of each subject per epoch), prepared in the background. Each for-loop over it is one epoch.") { a in
             var sampler: PatchSampler?
             if a.has("patch_size") {
                 let kind: PatchSampler.Kind
@@ -96,7 +97,7 @@ enum LoaderBindings {
                 pipeline = object.pipeline
             }
             return .host(LoaderObject(try Loader(try dataset(a), batchSize: try a.int("batch_size"), sampler: sampler, pipeline: pipeline,
-                                                 shuffle: try a.bool("shuffle"), seed: UInt64(seed))))
+                                                 shuffle: try a.bool("shuffle"), seed: UInt64(seed), samplesPerSubject: try a.int("samples_per_subject"))))
         },
         NativeFunction("sliding_window", [Parameter("volume"), Parameter("fn"), Parameter("patch_size"), Parameter("overlap", default: .float(0.5)),
                                           Parameter("batch_size", default: .int(4)), Parameter("blend", default: .string("gaussian"))],

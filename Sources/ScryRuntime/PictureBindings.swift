@@ -9,7 +9,7 @@ enum PictureBindings {
     /// The spatial part of an image or tensor: an image's first channel; a tensor with its
     /// leading axes of size 1 (batch, channel) dropped.
     static func spatial(_ value: Value, _ name: String) throws -> Tensor {
-        var data = try ImageBindings.drawable(value, "overlay")
+        var data = try ImageBindings.drawable(value, "overlay", parameter: name)
         if data.rank == 3, data.shape[2] == 1 { data = try data.squeeze(axes: [2]) }
         guard data.rank == 2 || data.rank == 3 else {
             throw ScryError(.shapeError, "overlay(): \(name) must be 2D or 3D (one sample, one channel), got \(shapeString(data.shape))")

@@ -70,11 +70,17 @@ final class TrainerObject: HostObject {
         }
     }
 
-    /// Forgets the epoch under way and makes the loader's next epoch `epoch` (a resumed run).
-    func restartLoader(atEpoch epoch: Int) {
+    /// Puts the loader where a saved run was: `epochs` started, `batch` batches into the last of
+    /// them (0 between epochs), so that the next batch is the one the saved run would have taken.
+    func restoreLoader(epochs: Int, batch: Int) {
         batches = nil
         batchNumber = 0
-        loader?.epochs = epoch
+        guard let loader else { return }
+        guard batch > 0, epochs > 0 else { loader.epochs = epochs; return }
+        loader.epochs = epochs - 1
+        batches = loader.nextEpoch()
+        for _ in 0..<batch { _ = batches?.next() }
+        batchNumber = batch
     }
 
     /// `t.fit` and the other methods: `trainer_fit(t, …)` from the prelude or the session.

@@ -207,6 +207,7 @@ final class GaNDLFConfigTests: XCTestCase {
         XCTAssertEqual(try interpreter.execute("c.task + \" \" + str(c.metrics) + \" \" + str(c.overlap)", name: "c")?.printed,
                        "classification [\"accuracy\", \"f1_macro\"] 0.5")
         XCTAssertEqual(try interpreter.execute("t.overlap", name: "o")?.printed, "0.25", "patch_overlap 8 of a 32-voxel patch")
+        XCTAssertEqual(try interpreter.execute("len(t.loader)", name: "l")?.printed, "10", "2 training subjects × q_samples_per_volume 10 in batches of 2")
         XCTAssertEqual(try interpreter.execute("table_of_predictions.columns", name: "p")?.printed, "[\"subject_id\", \"probability_0\", \"probability_1\", \"prediction\"]")
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cls-pred/predictions.csv").path))
     }

@@ -64,6 +64,18 @@ final class MetricTests: XCTestCase {
         XCTAssertNotEqual(hd95, (entry["hd95_max_of_directed"] as! NSNumber).doubleValue, accuracy: 1e-3)
     }
 
+    /// Surface metrics of a 2D NIfTI's [x, y, 1] masks equal those of the [x, y] masks.
+    func testSurfaceMetricsIgnoreAnAxisOfOne() throws {
+        let c = cases("segmentation").first { $0["name"] as? String == "seg2d_3class" }!
+        let shape = c["shape"] as! [Int], spacing = numbers(c["spacing"])
+        let p = numbers(c["prediction"]).map { $0 == 2 }, y = numbers(c["target"]).map { $0 == 2 }
+        for metric in ["hausdorff", "hausdorff95", "nsd"] {
+            let flat = try SegmentationMetrics.compute(metric, predicted: p, target: y, shape: shape, spacing: spacing)
+            let planar = try SegmentationMetrics.compute(metric, predicted: p, target: y, shape: shape + [1], spacing: spacing + [2])
+            XCTAssertEqual(planar, flat, accuracy: 1e-12, metric)
+        }
+    }
+
     func testClassificationMetricsMatchScikitLearn() throws {
         for c in cases("classification") {
             let name = c["name"] as! String, k = (c["num_classes"] as! NSNumber).intValue

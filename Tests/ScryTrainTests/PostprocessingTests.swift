@@ -54,6 +54,15 @@ final class PostprocessingTests: XCTestCase {
         XCTAssertThrowsError(try Postprocessing.morphology(labels, .dilation, radius: 0))
     }
 
+    /// A 2D NIfTI's label map [1, x, y, 1] is treated as the 2D map it is.
+    func testAnAxisOfOneIsNotAThirdDimension() throws {
+        let ring = try map(["00000", "01110", "01010", "01110", "00000"])
+        let planar = try ring.reshape([1, 5, 5, 1])
+        XCTAssertEqual(try Postprocessing.fillHoles(planar).scalars(), try Postprocessing.fillHoles(ring).scalars())
+        let block = try map(["00000", "01110", "01110", "01110", "00000"]).reshape([1, 5, 5, 1])
+        XCTAssertEqual(try Postprocessing.morphology(block, .opening).scalars().reduce(0, +), 5, "a 3×3 block opens to a cross, as in 2D")
+    }
+
     func testFillHolesIn3D() throws {
         var values = [Double](repeating: 1, count: 27)
         values[13] = 0  // the centre of a 3×3×3 cube
