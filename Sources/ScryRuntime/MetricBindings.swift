@@ -23,22 +23,25 @@ enum MetricBindings {
         guard spacing.count == shape.count else {
             throw ScryError(.valueError, "compute_metrics(): spacing \(spacing) has \(spacing.count) values for \(shape.count) spatial axes")
         }
-        let result = DictStorage()
-        for given in names {
-            let perLabel = given.hasSuffix("_per_label"), name = perLabel ? String(given.dropLast(10)) : given
-            var classValues: [Double] = []
-            for k in classes.indices {
-                var values: [Double] = []
-                for n in 0..<samples {
-                    let start = (n * classes.count + k) * volume
-                    let pk = p[start..<start + volume].map { $0 > 0.5 }, yk = y[start..<start + volume].map { $0 > 0.5 }
-                    do {
-                        values.append(try SegmentationMetrics.compute(name, predicted: pk, target: yk, shape: shape, spacing: spacing, options: options))
-                    } catch let error as MetricError { throw ScryError(.valueError, "compute_metrics(): \(error.description)") }
-                }
-                classValues.append(finiteMean(values))
+        // Every metric of a class and sample at once: the surfaces are measured once for all.
+        let bases = names.map { $0.hasSuffix("_per_label") ? String($0.dropLast(10)) : $0 }
+        var values = [[[Double]]](repeating: [[Double]](repeating: [], count: classes.count), count: names.count)
+        for k in classes.indices {
+            for n in 0..<samples {
+                let start = (n * classes.count + k) * volume
+                let pk = p[start..<start + volume].map { $0 > 0.5 }, yk = y[start..<start + volume].map { $0 > 0.5 }
+                let computed: [Double]
+                do {
+                    computed = try SegmentationMetrics.compute(bases, predicted: pk, target: yk, shape: shape, spacing: spacing, options: options)
+                } catch let error as MetricError { throw ScryError(.valueError, "compute_metrics(): \(error.description)") }
+                for m in names.indices { values[m][k].append(computed[m]) }
             }
-            let counted = classes.indices.filter { !ignore.contains(classList[$0]) }
+        }
+        let result = DictStorage()
+        let counted = classes.indices.filter { !ignore.contains(classList[$0]) }
+        for (m, given) in names.enumerated() {
+            let perLabel = given.hasSuffix("_per_label"), name = bases[m]
+            let classValues = values[m].map(finiteMean)
             if !perLabel { try result.set(.string(name), .float(finiteMean(counted.map { classValues[$0] }))) }
             if perLabel || perClass {
                 for (k, value) in classValues.enumerated() { try result.set(.string("\(name)_\(classList[k])"), .float(value)) }
