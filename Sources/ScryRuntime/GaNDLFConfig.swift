@@ -246,8 +246,7 @@ struct GaNDLFConfig {
     /// they ask for something other than the default.
     private mutating func notYetApplied(_ top: DictStorage) {
         var keys: [String] = []
-        for key in ["save_training", "memory_save_mode"] where top[.string(key)]?.isTruthy == true { keys.append(key) }
-        if let scale = top[.string("scaling_factor")], scale.printed != "1", !GaNDLFConfig.isNil(scale) { keys.append("scaling_factor") }
+        if top[.string("memory_save_mode")]?.isTruthy == true { keys.append("memory_save_mode") }
         if case .dict(let sampler)? = top[.string("patch_sampler")] {
             for key in ["enable_padding", "biased_sampling"] where sampler[.string(key)]?.isTruthy == true { keys.append("patch_sampler." + key) }
         }

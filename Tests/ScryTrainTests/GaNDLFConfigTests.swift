@@ -167,7 +167,7 @@ final class GaNDLFConfigTests: XCTestCase {
         let segmentation = try write("options.yaml", Self.minimal.replacingOccurrences(of: "  norm_type: batch\n", with: "  norm_type: batch\n  ignore_label_validation: 0\n  save_at_every_epoch: true\n")
             .replacingOccurrences(of: "nested_training: {testing: 1, validation: -3}", with: "nested_training: {testing: -3, validation: -2}")
             .replacingOccurrences(of: "metrics: [dice]", with: "metrics: [dice, dice_per_label]")
-            + "num_epochs: 2\nbatch_size: 2\nsave_output: true\ntrack_memory_usage: true\nverbose: true\n"
+            + "num_epochs: 2\nbatch_size: 2\nsave_output: true\ntrack_memory_usage: true\nverbose: true\nsave_training: true\n"
             + "inference_mechanism: {grid_aggregator_overlap: average, patch_overlap: 8}\n")
         let classification = try write("classify.yaml", """
             model: {dimension: 2, architecture: vgg11, final_layer: softmax, base_filters: 4, class_list: [0, 1], norm_type: batch}
@@ -208,6 +208,30 @@ final class GaNDLFConfigTests: XCTestCase {
                        "classification [\"accuracy\", \"f1_macro\"] 0.5")
         XCTAssertEqual(try interpreter.execute("t.overlap", name: "o")?.printed, "0.25", "patch_overlap 8 of a 32-voxel patch")
         XCTAssertEqual(try interpreter.execute("len(t.loader)", name: "l")?.printed, "10", "2 training subjects × q_samples_per_volume 10 in batches of 2")
+        let patches = seg.appendingPathComponent("training_patches/0")
+        let subjects = try FileManager.default.contentsOfDirectory(atPath: patches.path)
+        XCTAssertEqual(subjects.count, 2, "save_training")
+        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: patches.appendingPathComponent(subjects[0]).path).contains { $0.hasPrefix("label_") })
+        let regression = try write("regress.yaml", """
+            model: {dimension: 2, architecture: vgg11, final_layer: none, base_filters: 4, norm_type: batch}
+            modality: rad
+            loss_function: mse
+            metrics: [mse]
+            patch_size: [32, 32, 1]
+            num_epochs: 1
+            batch_size: 4
+            scaling_factor: 0.01
+            nested_training: {testing: 1, validation: -4}
+
+            """)
+        interpreter.globals["regression"] = .string(regression)
+        _ = try interpreter.execute("""
+            values = phantom(n: 8, size: 32, classes: 2, task: "regression", seed: 4).write(out + "/reg-data")
+            r = gandlf_train(regression, values, out + "/reg")[0]
+            regressed = gandlf_infer(regression, values, out + "/reg", output: out + "/reg-pred")
+            """, name: "regression")
+        XCTAssertEqual(try interpreter.execute("r.task + \" \" + str(r.target_scale)", name: "r")?.printed, "regression 0.01")
+        XCTAssertEqual(try interpreter.execute("regressed.columns", name: "rc")?.printed, "[\"subject_id\", \"prediction\"]")
         XCTAssertEqual(try interpreter.execute("table_of_predictions.columns", name: "p")?.printed, "[\"subject_id\", \"probability_0\", \"probability_1\", \"prediction\"]")
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cls-pred/predictions.csv").path))
     }
