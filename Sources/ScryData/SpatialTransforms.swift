@@ -76,6 +76,18 @@ extension Transform {
         return try result.pad(widths).contiguous()
     }
 
+    /// Zero padding of `margin[axis]` voxels on both sides of each spatial axis, the label
+    /// padded with background (GaNDLF's patch_sampler.enable_padding, so that patches reach
+    /// the image's edges).
+    public static func pad(_ margin: [Int]) -> Transform {
+        Transform("pad(\(shapeString(margin)))") { sample, random in
+            guard margin.count == sample.image.shape.count, margin.allSatisfy({ $0 >= 0 }) else {
+                throw TensorError.invalidArgument(op: "pad", "margins \(shapeString(margin)) for spatial shape \(shapeString(sample.image.shape)): one non-negative margin per axis")
+            }
+            try cropOrPad(zip(sample.image.shape, margin).map { $0 + 2 * $1 }).body(&sample, &random)
+        }
+    }
+
     /// The centre `size` of the image (each axis at most its size).
     public static func centreCrop(_ size: [Int]) -> Transform {
         Transform("centre_crop(\(shapeString(size)))") { sample, random in

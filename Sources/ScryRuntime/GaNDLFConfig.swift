@@ -248,7 +248,7 @@ struct GaNDLFConfig {
         var keys: [String] = []
         if top[.string("memory_save_mode")]?.isTruthy == true { keys.append("memory_save_mode") }
         if case .dict(let sampler)? = top[.string("patch_sampler")] {
-            for key in ["enable_padding", "biased_sampling"] where sampler[.string(key)]?.isTruthy == true { keys.append("patch_sampler." + key) }
+            if sampler[.string("biased_sampling")]?.isTruthy == true { keys.append("patch_sampler.biased_sampling") }
         }
         if case .string(let modality)? = top[.string("modality")], modality != "rad" { keys.append("modality \(modality) (tiled whole-slide inference)") }
         if case .dict(let steps)? = top[.string("data_preprocessing")], steps[.string("stain_normalization")] != nil { keys.append("data_preprocessing.stain_normalization") }

@@ -47,7 +47,7 @@ final class TransformObject: HostObject {
 
 enum TransformBindings {
     static let names = ["zscore", "rescale", "clip", "threshold", "gamma", "noise", "brightness_contrast", "flip", "rotate90",
-                        "crop_or_pad", "centre_crop", "crop_to_nonzero", "resize", "resample", "blur", "bias_field", "anisotropy",
+                        "crop_or_pad", "pad", "centre_crop", "crop_to_nonzero", "resize", "resample", "blur", "bias_field", "anisotropy",
                         "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize", "affine", "elastic", "ghosting", "spikes", "motion",
                         "colour_jitter", "stain_augmentation", "match_histogram", "adaptive_equalize"]
 
@@ -86,7 +86,7 @@ enum TransformBindings {
                        help: """
                        zscore(nonzero:), rescale(low: 0, high: 1, percentiles: [0, 100]), clip(low, high) or clip(percentiles: [1, 99]), threshold(low, high), \
                        gamma(log_gamma: [-0.3, 0.3]), noise(mean: 0, std: [0, 0.25]), brightness_contrast(brightness: [-0.1, 0.1], \
-                       contrast: [0.9, 1.1]), flip(axes: [0]), rotate90(axes: [0, 1]), crop_or_pad(size), centre_crop(size), \
+                       contrast: [0.9, 1.1]), flip(axes: [0]), rotate90(axes: [0, 1]), crop_or_pad(size), pad(size: margin per axis, both sides), centre_crop(size), \
                        crop_to_nonzero, resize(size), resample(spacing), blur(std: [0, 2] in mm), bias_field(coefficient: 0.5, order: 3), \
                        anisotropy(axes:, factor: [1.5, 5]), swap_patches(size, count: 10), rgba_to_rgb, normalize_rgb(mode: imagenet, \
                        divide255 or standardize), equalize(bins: 256), affine(degrees: 10, scale: [0.9, 1.1], translation: 0 mm), \
@@ -127,6 +127,7 @@ enum TransformBindings {
                 guard axes.count == 2 else { throw ScryError(.valueError, "transform(\"rotate90\"): axes names the two axes of the plane") }
                 step = .rotate90(axes: (axes[0], axes[1]), probability: p)
             case "crop_or_pad": step = .cropOrPad(try a.intList("size"))
+            case "pad": step = .pad(try a.intList("size"))
             case "centre_crop", "center_crop": step = .centreCrop(try a.intList("size"))
             case "crop_to_nonzero": step = .cropToNonzero()
             case "resize": step = .resize(try a.intList("size"))
