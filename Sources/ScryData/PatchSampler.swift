@@ -1,13 +1,17 @@
 import ScryTensor
 
-/// Fixed-size patches from an image and its label map: uniformly placed, or (label sampling)
-/// centred on a foreground voxel with a chosen probability, as GaNDLF's label sampler does.
+/// Fixed-size patches from an image and its label map: uniformly placed, (label sampling)
+/// centred on a foreground voxel with a chosen probability, as GaNDLF's label sampler does, or
+/// centred on a voxel of a label value drawn with weights (GaNDLF's biased sampling).
 /// Images smaller than the patch are padded with zeros first.
 public struct PatchSampler {
     public enum Kind: Equatable, Sendable {
         case uniform
         /// `foreground` of the patches are centred on a voxel whose label is not 0.
         case label(foreground: Double)
+        /// Every patch is centred on a voxel of a label value drawn with these weights (among
+        /// the values the label map has), as GaNDLF's biased_sampling draws classes.
+        case weighted([Double: Double])
     }
 
     public let kind: Kind
@@ -17,6 +21,9 @@ public struct PatchSampler {
         guard patchSize.allSatisfy({ $0 >= 1 }) else { throw TensorError.invalidArgument(op: "patch", "patch sizes must be positive, got \(shapeString(patchSize))") }
         if case .label(let fraction) = kind, !(0...1).contains(fraction) {
             throw TensorError.invalidArgument(op: "patch", "the foreground fraction must be in [0, 1], got \(fraction)")
+        }
+        if case .weighted(let weights) = kind, weights.isEmpty || weights.values.contains(where: { !($0 >= 0) || !$0.isFinite }) {
+            throw TensorError.invalidArgument(op: "patch", "sampling weights must be finite and non-negative, one per label value, got \(weights)")
         }
         self.kind = kind; self.patchSize = patchSize
     }
@@ -30,15 +37,29 @@ public struct PatchSampler {
         let padded = try PatchSampler.padded(image, to: patchSize), paddedLabel = try label.map { try PatchSampler.padded($0, to: patchSize) }
         let shape = Array(padded.shape.dropFirst())
         var corner = zip(shape, patchSize).map { size, patch in Int(random.next() % UInt64(size - patch + 1)) }
+        var centres: [Int] = []
         if case .label(let fraction) = kind, let paddedLabel, Double(random.nextUniform()) < fraction {
             let values = try paddedLabel.index([.at(0)]).contiguous().scalars()
-            let foreground = values.indices.filter { values[$0] != 0 }
-            if !foreground.isEmpty {
-                var rest = foreground[Int(random.next() % UInt64(foreground.count))]
-                var centre = [Int](repeating: 0, count: shape.count)
-                for axis in (0..<shape.count).reversed() { centre[axis] = rest % shape[axis]; rest /= shape[axis] }
-                corner = (0..<shape.count).map { Swift.max(0, Swift.min(shape[$0] - patchSize[$0], centre[$0] - patchSize[$0] / 2)) }
+            centres = values.indices.filter { values[$0] != 0 }
+        }
+        if case .weighted(let weights) = kind, let paddedLabel {
+            let values = try paddedLabel.index([.at(0)]).contiguous().scalars()
+            let present = Set(values).filter { (weights[$0] ?? 0) > 0 }.sorted()
+            let total = present.reduce(0) { $0 + weights[$1]! }
+            if total > 0 {
+                var draw = Double(random.nextUniform()) * total, chosen = present.last!
+                for value in present {
+                    draw -= weights[value]!
+                    if draw < 0 { chosen = value; break }
+                }
+                centres = values.indices.filter { values[$0] == chosen }
             }
+        }
+        if !centres.isEmpty {
+            var rest = centres[Int(random.next() % UInt64(centres.count))]
+            var centre = [Int](repeating: 0, count: shape.count)
+            for axis in (0..<shape.count).reversed() { centre[axis] = rest % shape[axis]; rest /= shape[axis] }
+            corner = (0..<shape.count).map { Swift.max(0, Swift.min(shape[$0] - patchSize[$0], centre[$0] - patchSize[$0] / 2)) }
         }
         let window = [TensorIndex.all] + zip(corner, patchSize).map { TensorIndex.slice(start: $0, stop: $0 + $1, step: nil) }
         return (try padded.index(window).contiguous(), try paddedLabel?.index(window).contiguous())

@@ -77,15 +77,23 @@ enum LoaderBindings {
         NativeFunction("loader", [Parameter("dataset"), Parameter("batch_size", default: .int(1)), Parameter("patch_size", default: .nil),
                                   Parameter("sampler", default: .string("uniform")), Parameter("foreground", default: .float(0.5)),
                                   Parameter("shuffle", default: .bool(true)), Parameter("seed", default: .int(0)), Parameter("transforms", default: .nil),
-                                  Parameter("samples_per_subject", default: .int(1))],
-                       doc: "Batches of a dataset, shuffled per epoch with a seed, optionally as patches (sampler \"uniform\", or \"label\": a `foreground` fraction centred on labelled voxels; samples_per_subject patches of each subject per epoch), prepared in the background. Each for-loop over it is one epoch.") { a in
+                                  Parameter("samples_per_subject", default: .int(1)), Parameter("weights", default: .nil)],
+                       doc: "Batches of a dataset, shuffled per epoch with a seed, optionally as patches (sampler \"uniform\"; \"label\": a `foreground` fraction centred on labelled voxels; \"weighted\": centred on a label value drawn with weights: {value: weight}; samples_per_subject patches of each subject per epoch), prepared in the background. Each for-loop over it is one epoch.") { a in
             var sampler: PatchSampler?
             if a.has("patch_size") {
                 let kind: PatchSampler.Kind
                 switch try a.string("sampler") {
                 case "uniform": kind = .uniform
                 case "label": kind = .label(foreground: try a.double("foreground"))
-                default: throw a.typeError("sampler", "\"uniform\" or \"label\"")
+                case "weighted":
+                    guard case .dict(let given) = a["weights"] else { throw a.typeError("weights", "a dict of label values to sampling weights") }
+                    var weights: [Double: Double] = [:]
+                    for (key, value) in given.entries {
+                        guard let label = Double(key.printed), let weight = Double(value.printed) else { throw a.typeError("weights", "label values mapped to numbers") }
+                        weights[label] = weight
+                    }
+                    kind = .weighted(weights)
+                default: throw a.typeError("sampler", "\"uniform\", \"label\" or \"weighted\" (with weights:)")
                 }
                 sampler = try PatchSampler(kind, patchSize: try a.intList("patch_size"))
             }

@@ -168,7 +168,7 @@ final class GaNDLFConfigTests: XCTestCase {
             .replacingOccurrences(of: "nested_training: {testing: 1, validation: -3}", with: "nested_training: {testing: -3, validation: -2}")
             .replacingOccurrences(of: "metrics: [dice]", with: "metrics: [dice, dice_per_label]")
             + "num_epochs: 2\nbatch_size: 2\nsave_output: true\ntrack_memory_usage: true\nverbose: true\nsave_training: true\n"
-            + "patch_sampler: {type: label, enable_padding: true}\n"
+            + "patch_sampler: {type: label, enable_padding: true, biased_sampling: true}\n"
             + "inference_mechanism: {grid_aggregator_overlap: average, patch_overlap: 8}\n")
         let classification = try write("classify.yaml", """
             model: {dimension: 2, architecture: vgg11, final_layer: softmax, base_filters: 4, class_list: [0, 1], norm_type: batch}
@@ -212,6 +212,7 @@ final class GaNDLFConfigTests: XCTestCase {
         let patches = seg.appendingPathComponent("training_patches/0")
         let subjects = try FileManager.default.contentsOfDirectory(atPath: patches.path)
         XCTAssertEqual(subjects.count, 2, "save_training")
+        XCTAssertEqual(try interpreter.execute("t.loader", name: "sampler")?.printed.contains("patches [32, 32]"), true)
         XCTAssertEqual(try interpreter.execute("str(gandlf_transforms(read_config(segmentation), [32, 32], true))", name: "pad")?.printed.contains("pad([16, 16])"), true,
                        "enable_padding pads training images by half a patch")
         XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: patches.appendingPathComponent(subjects[0]).path).contains { $0.hasPrefix("label_") })
