@@ -29,7 +29,13 @@ public final class Dataset: @unchecked Sendable {
     private let lock = NSLock()
     private var cacheOrder: [Int] = []
     /// Bytes of decoded images kept; the oldest are dropped beyond it.
-    public var cacheLimit = 1 << 30
+    public var cacheLimit = 1 << 30 {
+        didSet {
+            lock.lock()
+            defer { lock.unlock() }
+            evict()
+        }
+    }
 
     init(subjects: [Subject], source: String, channelNames: [String], phantom: Phantom? = nil, phantomIndices: [Int]? = nil) {
         self.subjects = subjects; self.source = source; self.channelNames = channelNames; self.phantom = phantom
@@ -82,9 +88,21 @@ public final class Dataset: @unchecked Sendable {
         }
         cache[index] = entry
         cacheOrder.append(index)
-        while cacheOrder.count > 1 && cachedBytes > cacheLimit { cache.removeValue(forKey: cacheOrder.removeFirst()) }
+        evict()
         return entry
     }
 
+    /// Drops the oldest entries until the cache fits its limit (keeping the newest); the lock is held.
+    private func evict() {
+        while cacheOrder.count > 1 && cachedBytes > cacheLimit { cache.removeValue(forKey: cacheOrder.removeFirst()) }
+    }
+
     private var cachedBytes: Int { cache.values.reduce(0) { $0 + $1.image.data.count * 4 + ($1.label?.data.count ?? 0) * 4 } }
+
+    /// Bytes of decoded images the cache holds now.
+    public var cachedByteCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return cachedBytes
+    }
 }

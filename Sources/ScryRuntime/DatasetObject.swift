@@ -16,11 +16,13 @@ final class DatasetObject: HostObject {
         return display + "\n" + summary.text
     }
     var length: Int? { dataset.count }
-    var attributeNames: [String] { ["ids", "source", "summary", "write", "write_csv"] }
+    var attributeNames: [String] { ["cache_limit", "cached_mb", "ids", "source", "summary", "write", "write_csv"] }
 
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
         switch name {
         case "source": return .string(dataset.source)
+        case "cache_limit": return .float(Double(dataset.cacheLimit) / 1_048_576)
+        case "cached_mb": return .float(Double(dataset.cachedByteCount) / 1_048_576)
         case "ids": return .list(ListStorage(dataset.subjects.map { .string($0.id) }))
         case "summary":
             return .function(NativeFunction("summary", doc: "Subjects, channels, shapes, spacings, intensity range, label classes with voxel counts, targets.") { _ in
@@ -40,6 +42,17 @@ final class DatasetObject: HostObject {
             })
         default: return nil
         }
+    }
+
+    /// `ds.cache_limit = 256` keeps at most that many MB of decoded images (the oldest go first).
+    func setAttribute(_ name: String, _ value: Value) throws -> Bool {
+        guard name == "cache_limit" else { return false }
+        let megabytes: Double? = switch value { case .int(let i): Double(i); case .float(let f): f; default: nil }
+        guard let megabytes, megabytes >= 0, megabytes.isFinite else {
+            throw ScryError(.valueError, "cache_limit is a size in MB (0 or more), got \(value.printed)")
+        }
+        dataset.cacheLimit = Int(megabytes * 1_048_576)
+        return true
     }
 
     func subscriptGet(_ subscripts: [SubscriptValue]) throws -> Value? {

@@ -265,6 +265,15 @@ final class TrainerTests: XCTestCase {
         try run(s, "t.fit(epochs: 11)")
         let after11 = residentMB()
         XCTAssertLessThan(after11, after1 * 1.1, "resident memory \(after1) MB after one epoch, \(after11) MB after eleven")
+        // The data cache keeps to its limit while training reads every subject each epoch.
+        try run(s, """
+            train_data = parts[0]
+            before_limit = train_data.cached_mb
+            train_data.cache_limit = 0.01
+            t.fit(epochs: 12)
+            """)
+        XCTAssertGreaterThan(try number(s, "before_limit"), 0.01)
+        XCTAssertLessThanOrEqual(try number(s, "train_data.cached_mb"), 0.01 + 32 * 32 * 8 / 1_048_576, "at most the limit, or the one subject just read")
     }
 
     func testCrossValidateSummarisesEachFold() throws {
