@@ -246,7 +246,6 @@ struct GaNDLFConfig {
     /// they ask for something other than the default.
     private mutating func notYetApplied(_ top: DictStorage) {
         var keys: [String] = []
-        if top[.string("memory_save_mode")]?.isTruthy == true { keys.append("memory_save_mode") }
         if case .string(let modality)? = top[.string("modality")], modality != "rad" { keys.append("modality \(modality) (tiled whole-slide inference)") }
         if case .dict(let steps)? = top[.string("data_preprocessing")], steps[.string("stain_normalization")] != nil { keys.append("data_preprocessing.stain_normalization") }
         if !keys.isEmpty { warnings.append("\(path): read but not applied by Scry yet: \(keys.joined(separator: ", "))") }

@@ -272,4 +272,19 @@ final class GaNDLFConfigTests: XCTestCase {
         XCTAssertEqual(try interpreter.execute("t.patch_size", name: "p")?.printed, "[16, 16, 1]")
         XCTAssertEqual(try interpreter.execute("[mask.shape, mask.spacing]", name: "m")?.printed, "[[40, 40, 1], [0.8, 0.8, 2.0]]")
     }
+
+    /// memory_save_mode with a resize: the resized images are written once and trained from.
+    func testMemorySaveModeTrainsFromResizedImagesOnDisk() throws {
+        let interpreter = Session.makeInterpreter()
+        interpreter.write = { _ in }
+        let config = try write("resized.yaml", Self.minimal + "num_epochs: 1\nbatch_size: 2\nmemory_save_mode: true\ndata_preprocessing: {resize_image: [32, 32], normalize: }\n")
+        interpreter.globals["config"] = .string(config)
+        interpreter.globals["out"] = .string(folder.path)
+        _ = try interpreter.execute("""
+            csv = phantom(n: 6, size: 48, classes: 2, seed: 5).write(out + "/data")
+            t = gandlf_train(config, csv, out + "/model")[0]
+            resized = dataset(out + "/model/train_resized_images/data.csv")
+            """, name: "memory_save_mode")
+        XCTAssertEqual(try interpreter.execute("[len(resized), resized[0].image.shape, t.epoch_no]", name: "r")?.printed, "[6, [32, 32], 1]")
+    }
 }
