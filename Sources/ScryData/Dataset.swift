@@ -88,16 +88,24 @@ public final class Dataset: @unchecked Sendable {
         }
         cache[index] = entry
         cacheOrder.append(index)
+        cachedBytes += Dataset.bytes(entry)
         evict()
         return entry
     }
 
     /// Drops the oldest entries until the cache fits its limit (keeping the newest); the lock is held.
     private func evict() {
-        while cacheOrder.count > 1 && cachedBytes > cacheLimit { cache.removeValue(forKey: cacheOrder.removeFirst()) }
+        while cacheOrder.count > 1 && cachedBytes > cacheLimit {
+            if let dropped = cache.removeValue(forKey: cacheOrder.removeFirst()) { cachedBytes -= Dataset.bytes(dropped) }
+        }
     }
 
-    private var cachedBytes: Int { cache.values.reduce(0) { $0 + $1.image.data.count * 4 + ($1.label?.data.count ?? 0) * 4 } }
+    /// Bytes held by the cache, kept as entries come and go.
+    private var cachedBytes = 0
+
+    private static func bytes(_ entry: (image: MedicalImage, label: MedicalImage?)) -> Int {
+        entry.image.data.count * 4 + (entry.label?.data.count ?? 0) * 4
+    }
 
     /// Bytes of decoded images the cache holds now.
     public var cachedByteCount: Int {

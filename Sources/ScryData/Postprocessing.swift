@@ -14,7 +14,7 @@ public enum Postprocessing {
             var result = values
             for label in foreground(values) {
                 let outside = components(of: values.map { $0 != label }, shape: shape)
-                for region in outside.regions where !region.touchesBorder {
+                for region in outside where !region.touchesBorder {
                     for i in region.members where values[i] == 0 { result[i] = label }
                 }
             }
@@ -27,7 +27,7 @@ public enum Postprocessing {
         try perLabel(labels) { values, shape in
             var result = values
             for label in foreground(values) {
-                let regions = components(of: values.map { $0 == label }, shape: shape).regions
+                let regions = components(of: values.map { $0 == label }, shape: shape)
                 guard let largest = regions.indices.max(by: { regions[$0].members.count < regions[$1].members.count }) else { continue }
                 for (r, region) in regions.enumerated() where r != largest {
                     for i in region.members { result[i] = 0 }
@@ -104,7 +104,7 @@ public enum Postprocessing {
     }
 
     /// The connected regions of the true voxels (face connectivity), by breadth-first search.
-    static func components(of mask: [Bool], shape: [Int]) -> (regions: [Region], labels: [Int]) {
+    static func components(of mask: [Bool], shape: [Int]) -> [Region] {
         let strides = Tensor.contiguousStrides(shape)
         var labels = [Int](repeating: -1, count: mask.count), regions: [Region] = []
         for seed in mask.indices where mask[seed] && labels[seed] < 0 {
@@ -127,6 +127,6 @@ public enum Postprocessing {
             }
             regions.append(region)
         }
-        return (regions, labels)
+        return regions
     }
 }

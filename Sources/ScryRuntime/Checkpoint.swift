@@ -32,16 +32,11 @@ enum Checkpoint {
         let plain = trainer.fields.entries.compactMap { entry in plainJSON(entry.value).map { (entry.key.printed, $0) } }
         let data = try JSONSerialization.data(withJSONObject: Dictionary(plain, uniquingKeysWith: { a, _ in a }), options: [.sortedKeys])
         metadata["scry.fields"] = String(decoding: data, as: UTF8.self)
-        do {
-            try Safetensors.write(tensors, metadata: metadata, to: path)
-        } catch let error as TensorError {
-            throw ScryError(.ioError, error.description)
-        }
+        try WeightFiles.write(tensors, metadata, path)
     }
 
     static func load(_ trainer: TrainerObject, from path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { throw ScryError(.ioError, "no checkpoint \(path)") }
-        let (tensors, metadata) = try Safetensors.read(path)
+        let (tensors, metadata) = try WeightFiles.read(path)
         guard metadata[WeightFiles.kindKey] == kind else { throw ScryError(.valueError, "\(path) is not a trainer checkpoint (save_checkpoint writes those)") }
         guard case .host(let model as ModuleObject)? = trainer.fields[.string("model")] else {
             throw ScryError(.valueError, "load_checkpoint(): the trainer has no model")
@@ -79,7 +74,7 @@ enum Checkpoint {
     }
 
     /// The tensors whose names start with `prefix`, named without it.
-    private static func part(_ tensors: [String: Tensor], _ prefix: String) -> [String: Tensor] {
+    static func part(_ tensors: [String: Tensor], _ prefix: String) -> [String: Tensor] {
         Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
     }
 

@@ -8,6 +8,8 @@ import Yams
 /// keys are a warning listing them; keys that cannot apply here are reported once, with why.
 struct GaNDLFConfig {
     let path: String
+    /// The architectures model.architecture may name: the zoo's, with GaNDLF's aliases.
+    let architectures: Set<String>
     private var marks: [String: Mark] = [:]
     private(set) var warnings: [String] = []
 
@@ -35,16 +37,6 @@ struct GaNDLFConfig {
         "panoptica_config", "normalize", "compute_ncc",
     ]).union(notApplicable.keys)
 
-    static let architectures: Set<String> = [
-        "unet", "unet_multilayer", "resunet", "resunet_multilayer", "residualunet", "residualunet_multilayer", "deepunet", "deep_unet",
-        "lightunet", "light_unet", "lightunet_multilayer", "light_unet_multilayer", "deepresunet", "deep_resunet", "lightresunet",
-        "light_resunet", "lightresunet_multilayer", "light_resunet_multilayer", "unetr", "transunet", "uinc", "imagenet_unet", "fcn",
-        "vgg", "vgg11", "vgg13", "vgg16", "vgg19", "imagenet_vgg11", "imagenet_vgg13", "imagenet_vgg16", "imagenet_vgg19",
-        "imagenet_vgg11_bn", "imagenet_vgg13_bn", "imagenet_vgg16_bn", "imagenet_vgg19_bn", "densenet", "densenet121", "densenet169",
-        "densenet201", "densenet264", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnet200", "efficientnetb0",
-        "efficientnetb1", "efficientnetb2", "efficientnetb3", "efficientnetb4", "efficientnetb5", "efficientnetb6", "efficientnetb7",
-        "dynunet", "msdnet", "brain_age", "sdnet",
-    ]
     static let finalLayers = ["sigmoid", "softmax", "logsoftmax", "tanh", "identity", "logits", "regression", "none"]
     static let normTypes = ["batch", "instance", "group", "none"]
     static let optimizers = ["sgd", "asgd", "adam", "adamw", "adamax", "rprop", "adadelta", "adagrad", "rmsprop", "radam", "nadam",
@@ -67,8 +59,15 @@ struct GaNDLFConfig {
     ]
     static let postprocessing: Set<String> = ["fill_holes", "mapping", "morphology", "cca", "largest_component"]
 
+    /// The zoo's architecture names and aliases (stdlib/models), which a configuration may name.
+    static func zooArchitectures(_ interpreter: Interpreter) throws -> Set<String> {
+        let names = try interpreter.call(try interpreter.global("model_names"), Arguments())
+        let aliases = try interpreter.call(try interpreter.global("model_aliases"), Arguments())
+        return Set(try (Iteration.array(names) + Iteration.array(aliases)).map(\.printed))
+    }
+
     /// Reads, checks and completes a configuration file.
-    static func read(_ path: String) throws -> (config: Value, warnings: [String]) {
+    static func read(_ path: String, architectures: Set<String>) throws -> (config: Value, warnings: [String]) {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw ScryError(.ioError, "cannot read configuration \(path): \(error.localizedDescription)")
@@ -77,7 +76,7 @@ struct GaNDLFConfig {
         do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
             throw ScryError(.valueError, "\(path): " + yamlProblem(error))
         }
-        var reader = GaNDLFConfig(path: path)
+        var reader = GaNDLFConfig(path: path, architectures: architectures)
         guard let node, case .mapping = node else { throw ScryError(.valueError, "\(path): a GaNDLF configuration is a mapping of keys to values") }
         let raw = reader.value(node, at: "")
         guard case .dict(let top) = raw else { throw ScryError(.valueError, "\(path): a GaNDLF configuration is a mapping of keys to values") }
@@ -127,16 +126,11 @@ struct GaNDLFConfig {
     }
 
     func invalid(_ key: String, _ value: Value, _ allowed: String) -> ScryError {
-        ScryError(.valueError, "\(location(key)): \(key) is \(GaNDLFConfig.isNil(value) ? "empty" : value.printed); allowed: \(allowed)")
-    }
-
-    static func isNil(_ value: Value?) -> Bool {
-        if case .nil? = value { return true }
-        return value == nil
+        ScryError(.valueError, "\(location(key)): \(key) is \(value.isNil ? "empty" : value.printed); allowed: \(allowed)")
     }
 
     private func int(_ dict: DictStorage, _ key: String, _ fullKey: String, default fallback: Int?, minimum: Int? = nil) throws -> Value {
-        guard let value = dict[.string(key)], !GaNDLFConfig.isNil(value) else { return fallback.map { .int($0) } ?? .nil }
+        guard let value = dict[.string(key)], !value.isNil else { return fallback.map { .int($0) } ?? .nil }
         guard case .int(let i) = value, minimum.map({ i >= $0 }) ?? true else {
             throw invalid(fullKey, value, minimum.map { "an integer of at least \($0)" } ?? "an integer")
         }
@@ -144,20 +138,20 @@ struct GaNDLFConfig {
     }
 
     private func number(_ dict: DictStorage, _ key: String, _ fullKey: String, default fallback: Double?, positive: Bool = false) throws -> Value {
-        guard let value = dict[.string(key)], !GaNDLFConfig.isNil(value) else { return fallback.map { .float($0) } ?? .nil }
+        guard let value = dict[.string(key)], !value.isNil else { return fallback.map { .float($0) } ?? .nil }
         let number: Double? = switch value { case .int(let i): Double(i); case .float(let f): f; default: nil }
         guard let number, number.isFinite, !positive || number > 0 else { throw invalid(fullKey, value, positive ? "a positive number" : "a number") }
         return .float(number)
     }
 
     private func bool(_ dict: DictStorage, _ key: String, _ fullKey: String, default fallback: Bool) throws -> Value {
-        guard let value = dict[.string(key)], !GaNDLFConfig.isNil(value) else { return .bool(fallback) }
+        guard let value = dict[.string(key)], !value.isNil else { return .bool(fallback) }
         guard case .bool = value else { throw invalid(fullKey, value, "true or false") }
         return value
     }
 
     private func choice(_ value: Value?, _ key: String, _ allowed: [String], default fallback: String?) throws -> Value {
-        guard let value, !GaNDLFConfig.isNil(value) else { return fallback.map { .string($0) } ?? .nil }
+        guard let value, !value.isNil else { return fallback.map { .string($0) } ?? .nil }
         guard case .string(let s) = value, allowed.contains(s.lowercased()) else { throw invalid(key, value, allowed.joined(separator: ", ")) }
         return .string(s.lowercased())
     }
@@ -267,8 +261,8 @@ struct GaNDLFConfig {
     private mutating func completeModel(_ model: DictStorage, patchSize: [Int]) throws -> DictStorage {
         let out = DictStorage()
         func set(_ key: String, _ value: Value) throws { try out.set(.string(key), value) }
-        guard case .string(let architecture)? = model[.string("architecture")], GaNDLFConfig.architectures.contains(architecture.lowercased()) else {
-            throw invalid("model.architecture", model[.string("architecture")] ?? .nil, GaNDLFConfig.architectures.sorted().joined(separator: ", "))
+        guard case .string(let architecture)? = model[.string("architecture")], architectures.contains(architecture.lowercased()) else {
+            throw invalid("model.architecture", model[.string("architecture")] ?? .nil, architectures.sorted().joined(separator: ", "))
         }
         try set("architecture", .string(architecture.lowercased()))
         switch model[.string("dimension")] {
@@ -281,7 +275,7 @@ struct GaNDLFConfig {
         try set("norm_type", try choice(model[.string("norm_type")], "model.norm_type", GaNDLFConfig.normTypes, default: "batch"))
         try set("base_filters", try int(model, "base_filters", "model.base_filters", default: 32, minimum: 1))
         var channels = model[.string("num_channels")] ?? model[.string("n_channels")] ?? model[.string("channels")] ?? model[.string("model_channels")]
-        if GaNDLFConfig.isNil(channels) { channels = nil }
+        if channels?.isNil == true { channels = nil }
         if let channels {
             guard case .int(let c) = channels, c >= 1 else { throw invalid("model.num_channels", channels, "a positive integer") }
         }
@@ -433,7 +427,7 @@ struct GaNDLFConfig {
     nonisolated(unsafe) static let functions: [NativeFunction] = [
         NativeFunction("read_config", [Parameter("path")],
                        doc: "A GaNDLF YAML configuration, checked (one error naming the file, line, key, value and what is allowed) and completed with GaNDLF's defaults, as a dict; warnings (unknown keys, keys that do not apply here) under \"warnings\".") { a in
-            try read(try a.string("path")).config
+            try read(try a.string("path"), architectures: try zooArchitectures(a.interpreter)).config
         },
     ]
 }

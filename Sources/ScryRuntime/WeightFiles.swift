@@ -31,7 +31,7 @@ enum WeightFiles {
         return true
     }
 
-    private static func write(_ tensors: [String: Tensor], _ metadata: [String: String], _ path: String) throws {
+    static func write(_ tensors: [String: Tensor], _ metadata: [String: String], _ path: String) throws {
         do {
             try Safetensors.write(tensors, metadata: metadata, to: path)
         } catch let error as TensorError {
@@ -39,7 +39,7 @@ enum WeightFiles {
         }
     }
 
-    private static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+    static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         guard FileManager.default.fileExists(atPath: path) else { throw ScryError(.ioError, "no file \(path)") }
         return try Safetensors.read(path)
     }
@@ -62,8 +62,7 @@ enum WeightFiles {
             switch a["target"] {
             case .host(let object as ModuleObject):
                 // A trainer's checkpoint holds the model's weights under model/.
-                let weights = metadata[kindKey] != Checkpoint.kind ? tensors
-                    : Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix("model/") }.map { (String($0.key.dropFirst(6)), $0.value) })
+                let weights = metadata[kindKey] != Checkpoint.kind ? tensors : Checkpoint.part(tensors, "model/")
                 do {
                     try object.module.loadStateDict(weights, strict: try a.bool("strict"))
                 } catch let error as TensorError {

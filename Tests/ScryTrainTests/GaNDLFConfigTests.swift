@@ -10,6 +10,7 @@ import ScryTensor
 /// unions, 2D patch sizes, metrics with options) is read as GaNDLF reads it; a configuration
 /// trains fold by fold in GaNDLF's layout and infers with post-processing and attention maps.
 final class GaNDLFConfigTests: XCTestCase {
+    nonisolated(unsafe) static let zoo = try! GaNDLFConfig.zooArchitectures(Session.makeInterpreter())
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/gandlf-samples")
     private var folder: URL!
 
@@ -55,23 +56,23 @@ final class GaNDLFConfigTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.samples.path).filter { $0.hasSuffix(".yaml") }.sorted()
         XCTAssertGreaterThanOrEqual(files.count, 9)
         for file in files {
-            let (config, warnings) = try GaNDLFConfig.read(Self.samples.appendingPathComponent(file).path)
+            let (config, warnings) = try GaNDLFConfig.read(Self.samples.appendingPathComponent(file).path, architectures: Self.zoo)
             XCTAssertNotNil(field(config, "model.architecture"), file)
             XCTAssertTrue(warnings.allSatisfy { $0.contains("does not apply here") || $0.contains("unknown keys") || $0.contains("not applied by Scry yet") },
                           "\(file): \(warnings)")
         }
-        let (all, warnings) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_all_options.yaml").path)
+        let (all, warnings) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_all_options.yaml").path, architectures: Self.zoo)
         XCTAssertEqual(field(all, "patch_size")?.printed, "[144, 144, 64]")
         XCTAssertEqual(field(all, "nested_training.testing")?.printed, "5")
         XCTAssertTrue(warnings.contains { $0.hasSuffix("precision does not apply here: Scry trains in float32 on the CPU") }, "\(warnings)")
         XCTAssertEqual(warnings.filter { $0.contains("precision does not apply") }.count, 1, "each inapplicable key is reported once")
-        let (histology, histologyWarnings) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_segmentation_histology.yaml").path)
+        let (histology, histologyWarnings) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_segmentation_histology.yaml").path, architectures: Self.zoo)
         XCTAssertEqual(field(histology, "modality")?.printed, "path")
         XCTAssertTrue(histologyWarnings.contains { $0.contains("read but not applied by Scry yet: modality path") }, "\(histologyWarnings)")
-        let (brats, _) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_segmentation_brats.yaml").path)
+        let (brats, _) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_segmentation_brats.yaml").path, architectures: Self.zoo)
         XCTAssertEqual(field(brats, "model.class_list")?.printed, "[\"1||2||4\", \"1||4\", 4]", "GaNDLF's class unions")
         // GaNDLF itself refuses clip_mode: null, which its getting-started samples write.
-        let (started, _) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_getting_started_segmentation_rad3d.yaml").path)
+        let (started, _) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_getting_started_segmentation_rad3d.yaml").path, architectures: Self.zoo)
         XCTAssertEqual(field(started, "clip_mode")?.printed, "norm")
     }
 
@@ -87,17 +88,17 @@ final class GaNDLFConfigTests: XCTestCase {
         for (good, bad, message) in cases {
             let path = try write("bad.yaml", Self.minimal.replacingOccurrences(of: "  " + good, with: "  " + bad)
                 .replacingOccurrences(of: "\n" + good, with: "\n" + bad))
-            XCTAssertThrowsError(try GaNDLFConfig.read(path), bad) { error in
+            XCTAssertThrowsError(try GaNDLFConfig.read(path, architectures: Self.zoo), bad) { error in
                 let text = (error as? ScryError)?.message ?? "\(error)"
                 XCTAssertTrue(text.hasPrefix(self.folder.path + "/" + message), "\(bad): \(text)")
             }
         }
         let broken = try write("broken.yaml", "model: [unet\nloss_function: dc\n")
-        XCTAssertThrowsError(try GaNDLFConfig.read(broken)) { error in
+        XCTAssertThrowsError(try GaNDLFConfig.read(broken, architectures: Self.zoo)) { error in
             XCTAssertTrue(((error as? ScryError)?.message ?? "").contains("broken.yaml: line 2"), "\(error)")
         }
         let missing = try write("missing.yaml", "model: {architecture: unet, final_layer: softmax, dimension: 2}\nloss_function: dc\n")
-        XCTAssertThrowsError(try GaNDLFConfig.read(missing)) { error in
+        XCTAssertThrowsError(try GaNDLFConfig.read(missing, architectures: Self.zoo)) { error in
             XCTAssertTrue(((error as? ScryError)?.message ?? "").hasSuffix("the required key patch_size is missing"), "\(error)")
         }
     }
@@ -109,7 +110,7 @@ final class GaNDLFConfigTests: XCTestCase {
             .replacingOccurrences(of: "  dimension: 2\n", with: "  dimension:\n")
             .replacingOccurrences(of: "class_list: [0, 1]", with: "class_list: '[0,1||2]'")
             + "opt: sgd\nversion: {minimum: 9.9.9, maximum: 9.9.9}\ntypo_key: 1\nstrategy: ddp\n"
-        let (config, warnings) = try GaNDLFConfig.read(try write("syntax.yaml", text))
+        let (config, warnings) = try GaNDLFConfig.read(try write("syntax.yaml", text), architectures: Self.zoo)
         XCTAssertEqual(field(config, "metrics")?.printed, "[\"dice\", \"f1_macro\", \"hd95\"]")
         XCTAssertEqual(field(config, "patch_size")?.printed, "[64, 64, 64]")
         XCTAssertEqual(field(config, "model.dimension")?.printed, "3", "found from the patch size")

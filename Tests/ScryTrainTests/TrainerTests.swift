@@ -261,9 +261,9 @@ final class TrainerTests: XCTestCase {
             t = small_trainer(out + "/memory")
             t.fit(epochs: 1)
             """)
-        let after1 = residentMB()
+        let after1 = MemoryBindings.statusMB("VmRSS")
         try run(s, "t.fit(epochs: 11)")
-        let after11 = residentMB()
+        let after11 = MemoryBindings.statusMB("VmRSS")
         XCTAssertLessThan(after11, after1 * 1.1, "resident memory \(after1) MB after one epoch, \(after11) MB after eleven")
         // The data cache keeps to its limit while training reads every subject each epoch.
         try run(s, """
@@ -286,12 +286,5 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try text(s, "summary.columns"), "[\"fold\", \"train\", \"scored_on\", \"subjects\", \"epochs\", \"loss\", \"dice\"]")
         XCTAssertEqual(try text(s, "summary.rows[0][0] + summary.rows[3][0] + summary.rows[4][0]"), "0.0meanstd")
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cv/testing_0/2/logs_training.csv").path))
-    }
-
-    private func residentMB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-        return kilobytes / 1024
     }
 }
