@@ -201,6 +201,20 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try text(s, "t.best == min(trainer_column(t, \"val_loss\"))"), "true")
     }
 
+    /// Early stopping and the best checkpoint can follow a chosen metric; a score improves upwards.
+    func testBestEpochFollowsAChosenMetric() throws {
+        let s = session()
+        try run(s, small + """
+            net = unet(dimension: 2, n_channels: 1, n_classes: 2, base_filters: 4)
+            t = trainer(net, train: parts[0], val: parts[1], batch_size: 2, patch_size: [16, 16], lr: 3e-3, metrics: ["dice"],
+                        monitor: "val_dice", seed: 7)
+            t.fit(epochs: 4)
+            dice = trainer_column(t, "val_dice")
+            """)
+        XCTAssertEqual(try text(s, "t.best == max(dice)"), "true")
+        XCTAssertEqual(try text(s, "dice[t.best_epoch - 1] == max(dice)"), "true")
+    }
+
     /// Ctrl-C stops at the next batch boundary; the model, history and trainer stay usable.
     func testInterruptLeavesTheTrainerUsable() throws {
         let s = session()
