@@ -33,7 +33,11 @@ extension Tensor {
         let b = try bias?.to(.float32).contiguous()
         // Raw pointers do not keep their tensors alive: each tensor must outlive the call.
         try withExtendedLifetime((x, w, b)) {
-            try geometry.convolve(x.floatPointer, w.floatPointer, output.floatPointer, bias: b?.floatPointer)
+            if geometry.winogradApplies {
+                try geometry.winogradConvolve(x.floatPointer, w.floatPointer, output.floatPointer, bias: b?.floatPointer)
+            } else {
+                try geometry.convolve(x.floatPointer, w.floatPointer, output.floatPointer, bias: b?.floatPointer)
+            }
         }
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
@@ -42,8 +46,14 @@ extension Tensor {
             let grad = try g.contiguous()
             let dx = wantInputGradient ? try zeros(x.shape) : nil, dw = try zeros(w.shape)
             try withExtendedLifetime((grad, x, w)) {
+                // The input's gradient of a Winograd-shaped convolution is one too (weights
+                // rotated, padding 2 − p), so it takes the same faster path.
+                let backward = geometry.winogradApplies ? try geometry.inputGradientGeometry() : nil
                 try geometry.backpropagate(grad.floatPointer, weight: w.floatPointer, input: x.floatPointer,
-                                           inputGradient: dx?.floatPointer, weightGradient: dw.floatPointer)
+                                           inputGradient: backward == nil ? dx?.floatPointer : nil, weightGradient: dw.floatPointer)
+                if let backward, let dx {
+                    try backward.winogradConvolve(grad.floatPointer, w.floatPointer, dx.floatPointer, flipped: true)
+                }
             }
             var result: [Tensor?] = [dx, dw]
             if bias != nil { result.append(try grad.sum(axes: [0] + Array(2..<grad.rank))) }

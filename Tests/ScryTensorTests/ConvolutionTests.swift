@@ -131,6 +131,48 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// 2D 3×3 stride-1 convolutions with 16 or more channels each way take Winograd's path,
+    /// forward and for the input's gradient: it agrees with the definition and with im2col for
+    /// every padding it takes, odd and even sizes, several samples, and tiles chunked at any
+    /// boundary (inside a row, across samples).
+    func testWinogradAgreesWithColumns() throws {
+        let cases: [(x: [Int], channels: Int, pad: Int)] = [
+            ([2, 16, 7, 9], 16, 1), ([1, 17, 6, 6], 20, 0), ([3, 16, 5, 8], 18, 2), ([1, 24, 10, 3], 16, 1),
+        ]
+        for (i, c) in cases.enumerated() {
+            let w = [c.channels, c.x[1], 3, 3]
+            let g = try ConvGeometry(input: c.x, weight: w, stride: [1], padding: .explicit([c.pad]), dilation: [1], groups: 1)
+            XCTAssertTrue(g.winogradApplies, "case \(i)")
+            let x = try sample(c.x, seed: UInt64(i + 1)), weight = try sample(w, seed: UInt64(i + 50))
+            let bias = try sample([c.channels], seed: UInt64(i + 90)), dy = try sample(g.outputShape, seed: UInt64(i + 70))
+            let reference = try Tensor.zeros(g.outputShape), referenceDx = try Tensor.zeros(c.x)
+            try withExtendedLifetime((x, weight, bias, dy)) {
+                try g.convolve(x.floatPointer, weight.floatPointer, reference.floatPointer, bias: bias.floatPointer)
+                try g.backpropagate(dy.floatPointer, weight: weight.floatPointer, input: nil, inputGradient: referenceDx.floatPointer,
+                                    weightGradient: nil)
+            }
+            assertClose(reference.scalars(), try directConv(x, weight, bias, stride: [1, 1], pad: [c.pad, c.pad], dilation: [1, 1], groups: 1))
+            let backward = try g.inputGradientGeometry()
+            XCTAssertEqual(backward.outputShape, c.x)
+            let tiles = c.x[0] * ((g.output[1] + 1) / 2) * ((g.output[2] + 1) / 2)
+            for chunkTiles in [1, 5, tiles - 1, tiles] {
+                let y = try Tensor.zeros(g.outputShape), dx = try Tensor.zeros(c.x)
+                try withExtendedLifetime((x, weight, bias, dy)) {
+                    try g.winogradConvolve(x.floatPointer, weight.floatPointer, y.floatPointer, bias: bias.floatPointer,
+                                           budget: chunkTiles * 16 * (g.inChannels + g.outChannels))
+                    try backward.winogradConvolve(dy.floatPointer, weight.floatPointer, dx.floatPointer, flipped: true,
+                                                  budget: chunkTiles * 16 * (backward.inChannels + backward.outChannels))
+                }
+                assertClose(y.scalars(), reference.scalars(), "case \(i), \(chunkTiles) tiles per chunk")
+                assertClose(dx.scalars(), referenceDx.scalars(), "case \(i) input gradient, \(chunkTiles) tiles per chunk")
+            }
+        }
+        try checkGradients([try sample([1, 16, 5, 4], seed: 21), try sample([16, 16, 3, 3], seed: 22, low: -0.2, high: 0.2),
+                            try sample([16], seed: 23)]) {
+            try Tensor.conv($0[0], weight: $0[1], bias: $0[2], padding: .same)
+        }
+    }
+
     func testErrorsNameTheShapes() throws {
         let x = try Tensor.zeros([1, 4, 8, 8])
         assertTensorError("conv", "expects 6 input channels", "[1, 4, 8, 8]") { try Tensor.conv(x, weight: Tensor.zeros([2, 3, 3, 3]), groups: 2) }
