@@ -40,7 +40,7 @@ enum PictureBindings {
                        map: the same spatial shape (a saliency map is already upsampled to its input). The image is windowed to 8 bits \
                        from low to high (default its min and max; a colour image is blended in colour, from 0 to 255). Volumes: the slice at slice: (an int, "peak" where the map is largest, \
                        default the middle) along axis: (default 2), or montage: n evenly spaced slices side by side. \
-                       colormap: jet, viridis, magma or gray.
+                       colormap: jet, turbo, viridis, magma, agni (a red ramp) or gray.
                        """) { a in
             if case .host(let object as ImageObject) = a["image"], object.image.channels == 3, object.image.shape.count == 2 {
                 // A colour image: the heat map is blended on its colours, as show_cam_on_image does.
@@ -89,6 +89,15 @@ enum PictureBindings {
                 return .host(PictureObject(Picture.tiled(panels, columns: Int(Double(n).squareRoot().rounded(.up)), title: title)))
             }
             return .host(PictureObject(try draw(try sliceIndex(a["slice"], map: map, axis: axis), axis: axis)))
+        },
+        NativeFunction("heatmap", [Parameter("map"), Parameter("colormap", default: .string("jet")), Parameter("image", default: .nil),
+                                   Parameter("image_weight", default: .float(0.5)), Parameter("title", default: .string(""))],
+                       doc: "A map [x, y] in [0, 1] coloured as GaNDLF's whole-slide heat maps (entry ⌊255·v⌋ of the colour map), as a picture; with image: (an RGB image or [3, x, y], 0…255) blended as OpenCV's addWeighted, image·image_weight + heat·(1 − image_weight), nothing rescaled.") { a in
+            var map = try ImageBindings.drawable(a["map"], "heatmap", parameter: "map")
+            if map.rank == 3, map.shape[2] == 1 { map = try map.squeeze(axes: [2]) }
+            let image = a.has("image") ? try SlideBindings.rgb(a["image"], "heatmap") : nil
+            return .host(PictureObject(try Picture.heatmap(map, colormap: try colormap(a, "colormap"), on: image,
+                                                           imageWeight: try a.double("image_weight"), title: try a.string("title"))))
         },
         NativeFunction("figure", [Parameter("panels"), Parameter("titles", default: .nil), Parameter("title", default: .string("")),
                                   Parameter("colorbar", default: .nil), Parameter("low", default: .float(0)), Parameter("high", default: .float(1)),

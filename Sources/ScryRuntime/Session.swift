@@ -20,7 +20,7 @@ public enum Session {
             + DatasetBindings.functions + TransformBindings.functions + PictureBindings.functions + ProgressObject.functions
             + TrainerObject.functions + Checkpoint.functions + FileBindings.functions
             + MetricBindings.functions + PostprocessingBindings.functions + GaNDLFConfig.functions
-            + MemoryBindings.functions { interpreter.register(function) }
+            + MemoryBindings.functions + SlideBindings.functions { interpreter.register(function) }
         LoaderBindings.install(into: interpreter)
         // The demo dataset every session starts with (subjects are made when first used).
         if let demo = try? Phantom(dimension: 2, size: 128, classes: 3, task: .segmentation, seed: 0) {

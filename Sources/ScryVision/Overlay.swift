@@ -56,6 +56,46 @@ extension Picture {
         }
     }
 
+    /// A map [x, y] as GaNDLF's whole-slide heat maps draw it: each value v becomes the colour
+    /// map's entry ⌊255·v⌋ (clipped to [0, 1]); with `image` [3, x, y] (values 0…255), the two
+    /// are blended as OpenCV's addWeighted, image·imageWeight + heat·(1 − imageWeight) rounded to
+    /// 8 bits — unlike `overlay`, nothing is rescaled, so a blend keeps the slide's brightness.
+    public static func heatmap(_ map: Tensor, colormap: Colormap, on image: Tensor? = nil, imageWeight: Double = 0.5,
+                               title: String = "") throws -> Picture {
+        guard map.rank == 2 else {
+            throw TensorError.shapeMismatch(op: "heatmap", "needs a map [x, y], got \(shapeString(map.shape))")
+        }
+        guard (0...1).contains(imageWeight) else {
+            throw TensorError.invalidArgument(op: "heatmap", "image weight must be in [0, 1], got \(imageWeight)")
+        }
+        let (width, height) = (map.shape[0], map.shape[1])
+        guard width > 0 && height > 0 && width <= 65535 && height <= 65535 else {
+            throw TensorError.invalidArgument(op: "heatmap", "picture size \(width)×\(height) is outside 1…65535")
+        }
+        let values = try map.to(.float32).contiguous().floats()
+        var picture = Picture(width: width, height: height, title: title)
+        for x in 0..<width {
+            for y in 0..<height { picture.setPixel(x, y, colormap.color(Double(values[x * height + y]))) }
+        }
+        guard let image else { return picture }
+        guard image.shape == [3, width, height] else {
+            throw TensorError.shapeMismatch(op: "heatmap", "the image must be [3, x, y] of the map's size [\(width), \(height)], got \(shapeString(image.shape))")
+        }
+        let colours = try image.to(.float32).contiguous().floats(), plane = width * height
+        // OpenCV's saturate_cast rounds half to even.
+        func blend(_ slide: Float, _ heat: UInt8) -> UInt8 {
+            let value = imageWeight * Double(slide.isNaN ? 0 : slide) + (1 - imageWeight) * Double(heat)
+            return UInt8(Swift.max(0, Swift.min(255, value.rounded(.toNearestOrEven))))
+        }
+        for x in 0..<width {
+            for y in 0..<height {
+                let i = x * height + y, (r, g, b) = picture.pixel(x, y)
+                picture.setPixel(x, y, (blend(colours[i], r), blend(colours[plane + i], g), blend(colours[2 * plane + i], b)))
+            }
+        }
+        return picture
+    }
+
     /// A [x, y] map of values in [0, 1] in a colour map.
     public static func colored(_ map: Tensor, colormap: Colormap, low: Double? = nil, high: Double? = nil, title: String = "") throws -> Picture {
         let gray = try Picture.gray(map, low: low, high: high, title: title)

@@ -41,7 +41,8 @@ struct GaNDLFRunCommand: ParsableCommand {
         --train reads the configuration's nested_training folds (or pre-split data: -i train.csv,val.csv[,test.csv]) \
         and writes logs and checkpoints under the model folder; --infer loads <architecture>_best.safetensors from it and \
         writes each subject's prediction (<SubjectID>_seg.nii.gz with the input's geometry, or predictions.csv) under -o \
-        (default: the model folder). Ends by printing the peak memory.
+        (default: the model folder); with modality histo, each whole slide's maps under histopathology/<SubjectID>/ there. \
+        Ends by printing the peak memory.
         """)
 
     @Option(name: [.customShort("c"), .long], help: "The GaNDLF YAML configuration.") var config: String

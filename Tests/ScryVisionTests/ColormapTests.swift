@@ -8,7 +8,7 @@ final class ColormapTests: XCTestCase {
     func testColormapsEqualOpenCVsAndMatplotlibsTables() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/colormaps.json")
         let tables = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: [[Int]]]
-        for map in [Colormap.jet, .viridis, .magma] {
+        for map in [Colormap.jet, .turbo, .viridis, .magma] {
             let table = try XCTUnwrap(tables[map.rawValue])
             for i in 0..<256 {
                 let (r, g, b) = map.color(Double(i) / 255)
@@ -21,6 +21,8 @@ final class ColormapTests: XCTestCase {
         XCTAssertTrue(Colormap.viridis.color(0) == (68, 1, 84))
         XCTAssertTrue(Colormap.magma.color(1) == (252, 253, 191))
         XCTAssertTrue(Colormap.gray.color(0.5) == (127, 127, 127), "⌊255·0.5⌋, as a uint8 cast truncates")
+        XCTAssertTrue(Colormap.turbo.color(0) == (48, 18, 59))
+        XCTAssertTrue(Colormap.agni.color(0.5) == (127, 0, 0), "GaNDLF's red ramp")
         XCTAssertTrue(Colormap.label(0) == (0, 0, 0))
         XCTAssertTrue(Colormap.label(1) == (31, 119, 180))
         XCTAssertTrue(Colormap.label(11) == Colormap.label(1), "the palette repeats after ten labels")
@@ -43,6 +45,19 @@ final class ColormapTests: XCTestCase {
         XCTAssertTrue(picture.pixel(0, 1) == expected((128, 0, 0), 0))
         XCTAssertTrue(picture.pixel(1, 1) == expected((128, 0, 0), 1))
         XCTAssertEqual(picture.pixel(1, 0).2, 255, "the brightest blend becomes 255")
+    }
+
+    func testHeatmapsColourAndBlendAsGaNDLFWithoutRescaling() throws {
+        // A 2 × 1 map: 0 and 1.
+        let map = try Tensor([[0.0], [1.0]])
+        let plain = try Picture(png: try Picture.heatmap(map, colormap: .turbo).png())
+        XCTAssertTrue(plain.pixel(0, 0) == (48, 18, 59) && plain.pixel(1, 0) == (122, 4, 3))
+        // On a white slide with weight 0.25: 0.25·255 + 0.75·colour, rounded.
+        let white = try Tensor.full([3, 2, 1], 255)
+        let blended = try Picture.heatmap(map, colormap: .agni, on: white, imageWeight: 0.25)
+        XCTAssertTrue(blended.pixel(0, 0) == (64, 64, 64), "agni(0) is black")
+        XCTAssertTrue(blended.pixel(1, 0) == (255, 64, 64), "63.75 + 191.25 = 255 for red")
+        XCTAssertThrowsError(try Picture.heatmap(map, colormap: .jet, on: try Tensor.zeros([3, 1, 2])), "the image must match the map")
     }
 
     func testOverlayOnAColourImageBlendsItsColours() throws {
