@@ -77,7 +77,7 @@ extension Transform {
     }
 
     /// The `q`-th percentile (0…100), linearly interpolated as NumPy does.
-    static func percentile(_ sorted: [Float], _ q: Double) -> Double {
+    static func percentile<Value: BinaryFloatingPoint>(_ sorted: [Value], _ q: Double) -> Double {
         let position = q / 100 * Double(sorted.count - 1), below = Int(position.rounded(.down)), above = Swift.min(below + 1, sorted.count - 1)
         return Double(sorted[below]) + (Double(sorted[above]) - Double(sorted[below])) * (position - Double(below))
     }
