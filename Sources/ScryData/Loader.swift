@@ -25,16 +25,21 @@ public final class Loader: @unchecked Sendable {
     public let seed: UInt64
     /// Samples (patches) taken from each subject per epoch, GaNDLF's q_samples_per_volume.
     public let samplesPerSubject: Int
+    /// Patches held and mixed at once, GaNDLF's q_max_length (torchio's Queue): the subjects
+    /// are shuffled, their patches queued in that order and shuffled within each queue-full, so
+    /// a batch draws on at most this many patches. Nil mixes the whole epoch.
+    public let queueLength: Int?
     /// Epochs started so far (each iteration is the next epoch); a resumed run sets it.
     public var epochs = 0
 
     public init(_ dataset: Dataset, batchSize: Int, sampler: PatchSampler? = nil, pipeline: Pipeline? = nil, shuffle: Bool = true,
-                seed: UInt64 = 0, samplesPerSubject: Int = 1) throws {
+                seed: UInt64 = 0, samplesPerSubject: Int = 1, queueLength: Int? = nil) throws {
         guard batchSize >= 1 else { throw TensorError.invalidArgument(op: "loader", "batch_size must be at least 1, got \(batchSize)") }
         guard samplesPerSubject >= 1 else { throw TensorError.invalidArgument(op: "loader", "samples_per_subject must be at least 1, got \(samplesPerSubject)") }
+        if let queueLength, queueLength < 1 { throw TensorError.invalidArgument(op: "loader", "queue_length must be at least 1, got \(queueLength)") }
         guard dataset.count > 0 else { throw TensorError.invalidArgument(op: "loader", "the dataset has no subjects") }
         self.dataset = dataset; self.batchSize = batchSize; self.sampler = sampler; self.pipeline = pipeline; self.shuffle = shuffle; self.seed = seed
-        self.samplesPerSubject = samplesPerSubject
+        self.samplesPerSubject = samplesPerSubject; self.queueLength = queueLength
     }
 
     public var batchesPerEpoch: Int { (dataset.count * samplesPerSubject + batchSize - 1) / batchSize }
@@ -42,10 +47,23 @@ public final class Loader: @unchecked Sendable {
     /// The sample order of epoch `epoch`: positions in 0..<count·samplesPerSubject, position p
     /// standing for subject p % count (so each position draws its own patch).
     public func order(epoch: Int) -> [Int] {
-        var indices = Array(0..<(dataset.count * samplesPerSubject))
+        let subjects = dataset.count, total = subjects * samplesPerSubject
+        var indices = Array(0..<total)
         guard shuffle else { return indices }
         var random = RandomGenerator(seed: seed &* 7919 &+ UInt64(epoch))
-        for i in stride(from: indices.count - 1, to: 0, by: -1) { indices.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+        func mix(_ range: Range<Int>, of values: inout [Int]) {
+            for i in stride(from: range.upperBound - 1, to: range.lowerBound, by: -1) {
+                values.swapAt(i, range.lowerBound + Int(random.next() % UInt64(i - range.lowerBound + 1)))
+            }
+        }
+        guard let queueLength, queueLength < total else {
+            mix(0..<total, of: &indices)
+            return indices
+        }
+        var queued = Array(0..<subjects)
+        mix(0..<subjects, of: &queued)
+        indices = queued.flatMap { subject in (0..<samplesPerSubject).map { subject + $0 * subjects } }
+        for start in stride(from: 0, to: total, by: queueLength) { mix(start..<Swift.min(start + queueLength, total), of: &indices) }
         return indices
     }
 

@@ -76,15 +76,15 @@ extension Transform {
         return try result.pad(widths).contiguous()
     }
 
-    /// Zero padding of `margin[axis]` voxels on both sides of each spatial axis, the label
-    /// padded with background (GaNDLF's patch_sampler.enable_padding, so that patches reach
-    /// the image's edges).
-    public static func pad(_ margin: [Int]) -> Transform {
-        Transform("pad(\(shapeString(margin)))") { sample, random in
-            guard margin.count == sample.image.shape.count, margin.allSatisfy({ $0 >= 0 }) else {
-                throw TensorError.invalidArgument(op: "pad", "margins \(shapeString(margin)) for spatial shape \(shapeString(sample.image.shape)): one non-negative margin per axis")
-            }
-            try cropOrPad(zip(sample.image.shape, margin).map { $0 + 2 * $1 }).body(&sample, &random)
+    /// `margin[axis]` voxels added on both sides of each spatial axis, made up as `mode` says
+    /// (zeros by default), the label padded alike, the grid extended so that the image stays
+    /// where it was in world space (GaNDLF's patch_sampler.enable_padding, so that patches
+    /// reach the image's edges).
+    public static func pad(_ margin: [Int], mode: PaddingMode = .constant) -> Transform {
+        let body = spatial("pad(\(shapeString(margin)), \(mode.rawValue))") { data, _, _ in try mode.pad(data, margins: margin) }
+        return Transform(body.description) { sample, random in
+            try body.body(&sample, &random)
+            sample.regrid(scale: margin.map { _ in 1 }, offset: margin.map { -Double($0) })
         }
     }
 

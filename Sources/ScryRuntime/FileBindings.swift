@@ -12,6 +12,18 @@ enum FileBindings {
             }
             return .string(path)
         },
+        NativeFunction("temp_path", [Parameter("suffix", default: .string(""))],
+                       doc: "A new path in the system's temporary folder (nothing is created there), ending with suffix.") { a in
+            .string(FileManager.default.temporaryDirectory.appendingPathComponent("scry-\(UUID().uuidString)\(try a.string("suffix"))").path)
+        },
+        NativeFunction("remove", [Parameter("path")], doc: "Deletes a file or folder (and what it holds); nothing happens when there is none.") { a in
+            let path = try a.string("path")
+            guard FileManager.default.fileExists(atPath: path) else { return .nil }
+            do { try FileManager.default.removeItem(atPath: path) } catch {
+                throw ScryError(.ioError, "cannot remove \(path): \(error.localizedDescription)")
+            }
+            return .nil
+        },
         NativeFunction("exists", [Parameter("path")], doc: "Whether a file or folder exists at path.") { a in
             .bool(FileManager.default.fileExists(atPath: try a.string("path")))
         },

@@ -51,7 +51,7 @@ struct GaNDLFConfig {
         "normalize_standardize", "normalize_div_by_255", "normalize_by_val", "rescale", "crop_external_zero_planes", "crop", "centercrop",
         "resample", "resample_min", "resize", "resize_image", "resize_images", "resize_patch", "to_canonical", "rgba2rgb", "rgb2rgba",
         "rgbatorgb", "rgba_to_rgb", "histogram_matching", "histogram_equalization", "adaptive_histogram_equalization", "stain_normalization",
-        "normalize_nonzero", "normalize_nonzero_masked",
+        "stain_normalizer", "normalize_nonzero", "normalize_nonzero_masked",
     ]
     static let augmentation: Set<String> = [
         "default_probability", "affine", "elastic", "kspace", "motion", "ghosting", "spike", "bias", "blur", "noise", "noise_var", "gamma",
@@ -220,33 +220,27 @@ struct GaNDLFConfig {
         try set("weighted_loss", try bool(top, "weighted_loss", "weighted_loss", default: false))
         try set("q_max_length", try int(top, "q_max_length", "q_max_length", default: 100, minimum: 1))
         try set("q_samples_per_volume", try int(top, "q_samples_per_volume", "q_samples_per_volume", default: 10, minimum: 1))
-        for flag in ["q_verbose", "in_memory", "save_output", "save_training", "verbose", "medcam_enabled", "track_memory_usage", "memory_save_mode"] {
+        for flag in ["q_verbose", "in_memory", "save_output", "save_training", "verbose", "medcam_enabled", "track_memory_usage", "memory_save_mode",
+                     "determinism", "auto_lr_find", "auto_batch_size_find"] {
             try set(flag, try bool(top, flag, flag, default: false))
         }
         try set("scaling_factor", try number(top, "scaling_factor", "scaling_factor", default: 1, positive: true))
         try set("nested_training", .dict(try nestedTraining(top[.string("nested_training")])))
-        try set("data_preprocessing", try section(top, "data_preprocessing", GaNDLFConfig.preprocessing))
+        let preprocessing = try section(top, "data_preprocessing", GaNDLFConfig.preprocessing)
+        if case .dict(let steps) = preprocessing { try completeStainNormalization(steps) }
+        try set("data_preprocessing", preprocessing)
         try set("data_augmentation", try section(top, "data_augmentation", GaNDLFConfig.augmentation))
         try set("data_postprocessing", try section(top, "data_postprocessing", GaNDLFConfig.postprocessing))
         try set("inference_mechanism", .dict(try inferenceMechanism(top[.string("inference_mechanism")])))
         try set("patch_sampler", .dict(try patchSampler(top[.string("patch_sampler")])))
         try set("medcam", try medcam(top[.string("medcam")]))
-        notYetApplied(top)
+        try wholeSlide(top, dimension: dimension, set)
         try set("warnings", .list(ListStorage(warnings.map { .string($0) })))
         return out
     }
 
-    /// Keys read and checked whose effect Scry does not have yet: said plainly, once each, when
-    /// they ask for something other than the default.
-    private mutating func notYetApplied(_ top: DictStorage) {
-        var keys: [String] = []
-        if case .string(let modality)? = top[.string("modality")], modality != "rad" { keys.append("modality \(modality) (tiled whole-slide inference)") }
-        if case .dict(let steps)? = top[.string("data_preprocessing")], steps[.string("stain_normalization")] != nil { keys.append("data_preprocessing.stain_normalization") }
-        if !keys.isEmpty { warnings.append("\(path): read but not applied by Scry yet: \(keys.joined(separator: ", "))") }
-    }
-
-    /// GaNDLF's patch_size: a number repeated, [x, y] read as [x, y, 1], or [x, y, z].
-    private func patchSize(_ value: Value) throws -> [Int] {
+    /// GaNDLF's patch_size (or stride_size): a number repeated, [x, y] read as [x, y, 1], or [x, y, z].
+    private func patchSize(_ value: Value, key: String = "patch_size") throws -> [Int] {
         switch value {
         case .int(let n) where n > 0: return [n, n, n]
         case .list(let list):
@@ -255,7 +249,24 @@ struct GaNDLFConfig {
             return sizes.count == 2 ? sizes + [1] : sizes
         default: break
         }
-        throw invalid("patch_size", value, "a positive integer or a list of 2 or 3 of them, e.g. [128, 128, 1]")
+        throw invalid(key, value, "a positive integer or a list of 2 or 3 of them, e.g. [128, 128, 1]")
+    }
+
+    /// The keys of `modality: histo` inference, which GaNDLF reads undocumented: stride_size (nil:
+    /// half the patch), slide_level (0), mask_level (slide_level's), blending_alpha (0.5).
+    private func wholeSlide(_ top: DictStorage, dimension: Int, _ set: (String, Value) throws -> Void) throws {
+        var stride = Value.nil
+        if let given = top[.string("stride_size")], !given.isNil {
+            stride = .list(ListStorage(try patchSize(given, key: "stride_size").prefix(dimension == 2 ? 2 : 3).map { .int($0) }))
+        }
+        try set("stride_size", stride)
+        let slideLevel = try int(top, "slide_level", "slide_level", default: 0, minimum: 0)
+        try set("slide_level", slideLevel)
+        let maskLevel = try int(top, "mask_level", "mask_level", default: nil, minimum: 0)
+        try set("mask_level", maskLevel.isNil ? slideLevel : maskLevel)
+        let alpha = try number(top, "blending_alpha", "blending_alpha", default: 0.5)
+        if case .float(let a) = alpha, !(0...1).contains(a) { throw invalid("blending_alpha", top[.string("blending_alpha")]!, "a number from 0 to 1") }
+        try set("blending_alpha", alpha)
     }
 
     private mutating func completeModel(_ model: DictStorage, patchSize: [Int]) throws -> DictStorage {
@@ -391,6 +402,25 @@ struct GaNDLFConfig {
         return .dict(out)
     }
 
+    /// stain_normalization (stain_normalizer before GaNDLF 0.1.3): a target image is required,
+    /// the extractor is one of three and defaults to ruifrok.
+    private func completeStainNormalization(_ steps: DictStorage) throws {
+        for name in ["stain_normalization", "stain_normalizer"] {
+            guard let options = steps[.string(name)] else { continue }
+            let key = "data_preprocessing." + name
+            guard case .dict(let given) = options else {
+                throw invalid(key, options, "a mapping {target: path of an RGB image, extractor: ruifrok, macenko or vahadane}")
+            }
+            let target = given[.string("target")] ?? .nil
+            if target.isNil { throw ScryError(.valueError, "\(location(key)): the required key \(key).target is missing: the image whose stains to match") }
+            guard case .string(let file) = target, !file.isEmpty else { throw invalid(key + ".target", target, "the path of an RGB image") }
+            let out = DictStorage()
+            try out.set(.string("target"), target)
+            try out.set(.string("extractor"), try choice(given[.string("extractor")], key + ".extractor", ["ruifrok", "macenko", "vahadane"], default: "ruifrok"))
+            try steps.set(.string(name), .dict(out))
+        }
+    }
+
     private func inferenceMechanism(_ value: Value?) throws -> DictStorage {
         let out = DictStorage(), given: DictStorage
         if case .dict(let d)? = value { given = d } else { given = DictStorage() }
@@ -410,6 +440,8 @@ struct GaNDLFConfig {
         }
         try out.set(.string("type"), try choice(given[.string("type")], "patch_sampler.type", ["uniform", "label"], default: "uniform"))
         try out.set(.string("enable_padding"), try bool(given, "enable_padding", "patch_sampler.enable_padding", default: false))
+        try out.set(.string("padding_mode"), try choice(given[.string("padding_mode")], "patch_sampler.padding_mode",
+                                                        ["symmetric", "reflect", "edge", "constant", "wrap"], default: "symmetric"))
         try out.set(.string("biased_sampling"), try bool(given, "biased_sampling", "patch_sampler.biased_sampling", default: false))
         return out
     }

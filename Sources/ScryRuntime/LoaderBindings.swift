@@ -77,8 +77,9 @@ enum LoaderBindings {
         NativeFunction("loader", [Parameter("dataset"), Parameter("batch_size", default: .int(1)), Parameter("patch_size", default: .nil),
                                   Parameter("sampler", default: .string("uniform")), Parameter("foreground", default: .float(0.5)),
                                   Parameter("shuffle", default: .bool(true)), Parameter("seed", default: .int(0)), Parameter("transforms", default: .nil),
-                                  Parameter("samples_per_subject", default: .int(1)), Parameter("weights", default: .nil)],
-                       doc: "Batches of a dataset, shuffled per epoch with a seed, optionally as patches (sampler \"uniform\"; \"label\": a `foreground` fraction centred on labelled voxels; \"weighted\": centred on a label value drawn with weights: {value: weight}; samples_per_subject patches of each subject per epoch), prepared in the background. Each for-loop over it is one epoch.") { a in
+                                  Parameter("samples_per_subject", default: .int(1)), Parameter("weights", default: .nil),
+                                  Parameter("queue_length", default: .nil)],
+                       doc: "Batches of a dataset, shuffled per epoch with a seed, optionally as patches (sampler \"uniform\"; \"label\": a `foreground` fraction centred on labelled voxels; \"weighted\": centred on a label value drawn with weights: {value: weight}; samples_per_subject patches of each subject per epoch; queue_length: patches mixed at once, as GaNDLF's q_max_length), prepared in the background. Each for-loop over it is one epoch.") { a in
             var sampler: PatchSampler?
             if a.has("patch_size") {
                 let kind: PatchSampler.Kind
@@ -105,16 +106,27 @@ enum LoaderBindings {
                 pipeline = object.pipeline
             }
             return .host(LoaderObject(try Loader(try dataset(a), batchSize: try a.int("batch_size"), sampler: sampler, pipeline: pipeline,
-                                                 shuffle: try a.bool("shuffle"), seed: UInt64(seed), samplesPerSubject: try a.int("samples_per_subject"))))
+                                                 shuffle: try a.bool("shuffle"), seed: UInt64(seed), samplesPerSubject: try a.int("samples_per_subject"),
+                                                 queueLength: try a.optionalInt("queue_length"))))
         },
         NativeFunction("sliding_window", [Parameter("volume"), Parameter("fn"), Parameter("patch_size"), Parameter("overlap", default: .float(0.5)),
-                                          Parameter("batch_size", default: .int(4)), Parameter("blend", default: .string("gaussian"))],
-                       doc: "Runs fn on overlapping patches of a whole volume [C, …] (or image) in batches [N, C, …patch] → [N, K, …patch] and blends the outputs (gaussian or uniform weights) into [K, …].") { a in
+                                          Parameter("batch_size", default: .int(4)), Parameter("blend", default: .string("gaussian")),
+                                          Parameter("padding", default: .nil)],
+                       doc: "Runs fn on overlapping patches of a whole volume [C, …] (or image) in batches [N, C, …patch] → [N, K, …patch] and puts the outputs together into [K, …]: blend \"gaussian\", \"hann\" or \"uniform\" weights, or \"crop\" (each window's centre, as TorchIO's crop mode); padding: a numpy.pad mode (symmetric, reflect, edge, constant, wrap) makes up half a patch around the volume first.") { a in
             let volume = try TensorBindings.tensor(a["volume"], "volume", "sliding_window", dtype: .float32)
-            guard let blend = SlidingWindow.Blend(rawValue: try a.string("blend")) else { throw a.typeError("blend", "\"gaussian\" or \"uniform\"") }
+            guard let blend = SlidingWindow.Blend(rawValue: try a.string("blend")) else {
+                throw a.typeError("blend", SlidingWindow.Blend.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
+            }
+            var padding: PaddingMode?
+            if a.has("padding") {
+                guard let mode = PaddingMode(rawValue: try a.string("padding")) else {
+                    throw a.typeError("padding", PaddingMode.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
+                }
+                padding = mode
+            }
             let function = a["fn"], interpreter = a.interpreter
             return TensorBindings.wrap(try SlidingWindow.infer(volume, patchSize: try a.intList("patch_size"), overlap: try a.double("overlap"),
-                                                               batchSize: try a.int("batch_size"), blend: blend) { patches in
+                                                               batchSize: try a.int("batch_size"), blend: blend, padding: padding) { patches in
                 try TensorBindings.tensor(try interpreter.call(function, Arguments([TensorBindings.wrap(patches)])), "fn's result", "sliding_window")
             })
         },

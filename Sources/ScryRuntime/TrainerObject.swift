@@ -9,7 +9,7 @@ import ScryLang
 /// epoch. The host keeps only what Scry cannot: the position inside the loader's epoch.
 final class TrainerObject: HostObject {
     /// Methods written in Scry: `t.fit(…)` calls `trainer_fit(t, …)`.
-    static let methods = ["step", "epoch", "fit", "validate", "plot", "resume", "save", "evaluate", "predict"]
+    static let methods = ["step", "epoch", "fit", "validate", "plot", "resume", "save", "evaluate", "predict", "lr_find", "batch_size_find"]
     /// Values computed in Scry on each read: `t.history` is `trainer_history(t)`.
     static let properties = ["history"]
 
@@ -52,6 +52,8 @@ final class TrainerObject: HostObject {
             throw ScryError(.typeError, "a trainer's \(name) cannot be set: redefine trainer_\(name)(t, …) to change it")
         }
         try fields.set(.string(name), value)
+        // A new loader starts its own epochs: the old one's batches under way are dropped.
+        if name == "loader" { batches = nil; batchNumber = 0 }
         return true
     }
 

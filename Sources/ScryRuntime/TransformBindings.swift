@@ -49,7 +49,7 @@ enum TransformBindings {
     static let names = ["zscore", "rescale", "clip", "threshold", "gamma", "noise", "brightness_contrast", "flip", "rotate90",
                         "crop_or_pad", "pad", "centre_crop", "crop_to_nonzero", "resize", "resample", "blur", "bias_field", "anisotropy",
                         "swap_patches", "rgba_to_rgb", "normalize_rgb", "equalize", "affine", "elastic", "ghosting", "spikes", "motion",
-                        "colour_jitter", "stain_augmentation", "match_histogram", "adaptive_equalize"]
+                        "colour_jitter", "stain_augmentation", "match_histogram", "adaptive_equalize", "stain_normalize"]
 
     /// A range given as one number or [low, high]; finite, low ≤ high.
     private static func range(_ a: BoundArguments, _ name: String, _ fallback: (Double, Double)) throws -> (Double, Double) {
@@ -68,6 +68,15 @@ enum TransformBindings {
         return (Int(low), Int(high))
     }
 
+    /// The pad step's way of making up values beyond the edge: zeros unless mode: names another.
+    private static func paddingMode(_ a: BoundArguments) throws -> PaddingMode {
+        guard a.has("mode") else { return .constant }
+        guard let mode = PaddingMode(rawValue: try a.string("mode")) else {
+            throw a.typeError("mode", PaddingMode.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return mode
+    }
+
     nonisolated(unsafe) static let functions: [NativeFunction] = [
         NativeFunction("transform", [Parameter("name"), Parameter("p", default: .float(1)), Parameter("nonzero", default: .bool(false)),
                                      Parameter("low", default: .nil), Parameter("high", default: .nil), Parameter("percentiles", default: .nil),
@@ -75,25 +84,27 @@ enum TransformBindings {
                                      Parameter("std", default: .nil), Parameter("mean", default: .float(0)), Parameter("log_gamma", default: .nil),
                                      Parameter("brightness", default: .nil), Parameter("contrast", default: .nil), Parameter("coefficient", default: .float(0.5)),
                                      Parameter("order", default: .int(3)), Parameter("factor", default: .nil), Parameter("count", default: .nil),
-                                     Parameter("mode", default: .string("imagenet")), Parameter("bins", default: .int(256)),
+                                     Parameter("mode", default: .nil), Parameter("bins", default: .int(256)),
                                      Parameter("degrees", default: .float(10)), Parameter("scale", default: .nil), Parameter("translation", default: .float(0)),
                                      Parameter("control_points", default: .int(7)), Parameter("max_displacement", default: .float(4)),
                                      Parameter("ghosts", default: .nil), Parameter("intensity", default: .nil), Parameter("transforms", default: .int(2)),
                                      Parameter("saturation", default: .float(0.2)), Parameter("hue", default: .float(0.05)), Parameter("sigma", default: .float(0.05)),
                                      Parameter("bias", default: .float(0.05)), Parameter("reference", default: .nil),
-                                     Parameter("tiles", default: .int(8)), Parameter("clip_limit", default: .float(2))],
+                                     Parameter("tiles", default: .int(8)), Parameter("clip_limit", default: .float(2)),
+                                     Parameter("target", default: .nil), Parameter("extractor", default: .string("ruifrok"))],
                        doc: "One preprocessing or augmentation step for transforms([...]): \(names.joined(separator: ", ")); p is an augmentation's probability.",
                        help: """
                        zscore(nonzero:), rescale(low: 0, high: 1, percentiles: [0, 100]), clip(low, high) or clip(percentiles: [1, 99]), threshold(low, high), \
                        gamma(log_gamma: [-0.3, 0.3]), noise(mean: 0, std: [0, 0.25]), brightness_contrast(brightness: [-0.1, 0.1], \
-                       contrast: [0.9, 1.1]), flip(axes: [0]), rotate90(axes: [0, 1]), crop_or_pad(size), pad(size: margin per axis, both sides), centre_crop(size), \
+                       contrast: [0.9, 1.1]), flip(axes: [0]), rotate90(axes: [0, 1]), crop_or_pad(size), pad(size: margin per axis, both sides; mode: constant, edge, reflect, symmetric or wrap, as numpy.pad), centre_crop(size), \
                        crop_to_nonzero, resize(size), resample(spacing), blur(std: [0, 2] in mm), bias_field(coefficient: 0.5, order: 3), \
                        anisotropy(axes:, factor: [1.5, 5]), swap_patches(size, count: 10), rgba_to_rgb, normalize_rgb(mode: imagenet, \
                        divide255 or standardize), equalize(bins: 256), affine(degrees: 10, scale: [0.9, 1.1], translation: 0 mm), \
                        elastic(control_points: 7, max_displacement: 4 voxels), ghosting(ghosts: [4, 10], intensity: [0.5, 1], axes:), \
                        spikes(count: [1, 1], intensity: [1, 3]), motion(degrees: 10, translation: 10, transforms: 2) (k-space, through FFTW). \
                        colour_jitter(brightness: 0.2, contrast: 0.2, saturation: 0.2, hue: 0.05), stain_augmentation(sigma: 0.05, \
-                       bias: 0.05) (H&E), match_histogram(reference: image), adaptive_equalize(tiles: 8, clip_limit: 2) (CLAHE). \
+                       bias: 0.05) (H&E), match_histogram(reference: image), adaptive_equalize(tiles: 8, clip_limit: 2) (CLAHE), \
+                       stain_normalize(target: image, extractor: ruifrok, macenko or vahadane) (H&E stains and their strengths made the target's). \
                        Ranges are drawn per sample; \
                        spatial steps move the label too (nearest neighbour). Checked against TorchIO's transforms.
                        """) { a in
@@ -127,7 +138,7 @@ enum TransformBindings {
                 guard axes.count == 2 else { throw ScryError(.valueError, "transform(\"rotate90\"): axes names the two axes of the plane") }
                 step = .rotate90(axes: (axes[0], axes[1]), probability: p)
             case "crop_or_pad": step = .cropOrPad(try a.intList("size"))
-            case "pad": step = .pad(try a.intList("size"))
+            case "pad": step = .pad(try a.intList("size"), mode: try paddingMode(a))
             case "centre_crop", "center_crop": step = .centreCrop(try a.intList("size"))
             case "crop_to_nonzero": step = .cropToNonzero()
             case "resize": step = .resize(try a.intList("size"))
@@ -138,7 +149,7 @@ enum TransformBindings {
                 step = .anisotropy(axes: a.has("axes") ? try a.intList("axes") : [0, 1, 2], factor: try range(a, "factor", (1.5, 5)), probability: p)
             case "swap_patches": step = .swapPatches(patchSize: try a.intList("size"), count: try a.optionalInt("count") ?? 10, probability: p)
             case "rgba_to_rgb": step = .rgbaToRGB()
-            case "normalize_rgb": step = try .normalizeRGB(try a.string("mode"))
+            case "normalize_rgb": step = try .normalizeRGB(!a.has("mode") ? "imagenet" : try a.string("mode"))
             case "equalize": step = .equalize(bins: try a.int("bins"))
             case "affine":
                 step = .affine(degrees: try a.double("degrees"), scale: try range(a, "scale", (0.9, 1.1)), translation: try a.double("translation"), probability: p)
@@ -160,6 +171,14 @@ enum TransformBindings {
             case "match_histogram":
                 guard case .host(let reference as ImageObject) = a["reference"] else { throw a.typeError("reference", "an image") }
                 step = .matchHistogram(to: reference.image)
+            case "stain_normalize":
+                guard case .host(let target as ImageObject) = a["target"] else { throw a.typeError("target", "an RGB image") }
+                let extractorName = try a.string("extractor")
+                guard let extractor = StainExtractor(rawValue: extractorName) else {
+                    let known = StainExtractor.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ScryError(.valueError, "transform(\"stain_normalize\"): extractor must be one of \(known), not \"\(extractorName)\"")
+                }
+                step = try .stainNormalization(target: target.image, extractor: extractor)
             case "elastic":
                 step = .elastic(controlPoints: try a.int("control_points"), maxDisplacement: try a.double("max_displacement"), probability: p)
             case let other: throw ScryError(.valueError, "transform(): unknown step \"\(other)\"; known: \(names.joined(separator: ", "))")

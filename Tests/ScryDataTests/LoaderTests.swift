@@ -57,6 +57,69 @@ final class LoaderTests: XCTestCase {
         XCTAssertThrowsError(try SlidingWindow.infer(volume, patchSize: [8, 8, 8]) { try $0.index([.at(0)]) })
     }
 
+    /// numpy.pad's five modes (expected values printed by numpy 2), margins wider than the
+    /// axis included, on every spatial axis of an image [C, …].
+    func testPaddingModesMatchNumpy() throws {
+        let expected: [(PaddingMode, [Float], [Float])] = [
+            (.constant, [0, 0, 1, 2, 3, 0, 0], [0, 0, 0, 1, 2, 0, 0, 0]), (.edge, [1, 1, 1, 2, 3, 3, 3], [1, 1, 1, 1, 2, 2, 2, 2]),
+            (.reflect, [3, 2, 1, 2, 3, 2, 1], [2, 1, 2, 1, 2, 1, 2, 1]), (.symmetric, [2, 1, 1, 2, 3, 3, 2], [2, 2, 1, 1, 2, 2, 1, 1]),
+            (.wrap, [2, 3, 1, 2, 3, 1, 2], [2, 1, 2, 1, 2, 1, 2, 1]),
+        ]
+        for (mode, three, two) in expected {
+            XCTAssertEqual(try mode.pad(try Tensor([1, 2, 3], shape: [1, 3]), margins: [2]).floats(), three, "\(mode)")
+            XCTAssertEqual(try mode.pad(try Tensor([1, 2], shape: [1, 2]), margins: [3]).floats(), two, "\(mode), margin wider than the axis")
+        }
+        let image = try Tensor((0..<12).map(Float.init), shape: [2, 3, 2])
+        let padded = try PaddingMode.symmetric.pad(image, margins: [1, 0])
+        XCTAssertEqual(padded.shape, [2, 5, 2])
+        XCTAssertEqual(try padded.index([.at(1), .all, .at(1)]).floats(), [7, 7, 9, 11, 11])
+        XCTAssertThrowsError(try PaddingMode.edge.pad(image, margins: [1]))
+    }
+
+    /// GaNDLF's q_max_length: a batch's patches come from the queue-full they were mixed in, a
+    /// window of consecutive subjects; every patch of the epoch is still drawn once.
+    func testQueueLengthBoundsTheMixing() throws {
+        let ds = Dataset.phantom(try Phantom(size: 16), count: 10)
+        let loader = try Loader(ds, batchSize: 2, sampler: try PatchSampler(.uniform, patchSize: [8, 8]), seed: 3, samplesPerSubject: 3,
+                                queueLength: 7)
+        let order = loader.order(epoch: 0)
+        XCTAssertEqual(order.sorted(), Array(0..<30))
+        XCTAssertNotEqual(order, loader.order(epoch: 1))
+        for start in stride(from: 0, to: 30, by: 7) {
+            let subjects = Set(order[start..<min(start + 7, 30)].map { $0 % 10 })
+            XCTAssertLessThanOrEqual(subjects.count, 4, "a queue of 7 holds patches of at most 4 subjects (3 each)")
+        }
+        let unbounded = try Loader(ds, batchSize: 2, seed: 3, samplesPerSubject: 3, queueLength: 30)
+        XCTAssertEqual(unbounded.order(epoch: 0), try Loader(ds, batchSize: 2, seed: 3, samplesPerSubject: 3).order(epoch: 0),
+                       "a queue holding the whole epoch mixes it all")
+        XCTAssertThrowsError(try Loader(ds, batchSize: 2, queueLength: 0))
+    }
+
+    /// TorchIO's "crop" aggregation (its documented example: size 10, patch 5, windows at 0, 3
+    /// and 5 keep [0, 4), [4, 7) and [6, 10), the last written over the second), Hann weights,
+    /// and padding that is made up around the volume and cut off again.
+    func testCropHannAndPaddedWindows() throws {
+        let line = try Tensor((0..<10).map(Float.init), shape: [1, 10, 1])
+        let corners = try SlidingWindow.infer(line, patchSize: [5, 1], overlap: 0.4, blend: .crop) { patches in
+            try patches.index([.all, .all, .slice(start: 0, stop: 1, step: nil)]).expand(patches.shape).contiguous()
+        }
+        XCTAssertEqual(try corners.floats(), [0, 0, 0, 0, 3, 3, 5, 5, 5, 5])
+        let volume = try Tensor.randn([1, 13, 11])
+        for (blend, padding) in [(SlidingWindow.Blend.crop, nil), (.hann, nil), (.uniform, PaddingMode.symmetric), (.crop, .reflect)] {
+            let out = try SlidingWindow.infer(volume, patchSize: [6, 6], overlap: 0.5, blend: blend, padding: padding) { $0 }
+            XCTAssertEqual(out.shape, volume.shape)
+            assertClose(out.scalars(), volume.scalars(), "\(blend), padding \(String(describing: padding))")
+        }
+        // Mirrored margins change what border windows see: a window mean differs from zero padding's.
+        func means(_ padding: PaddingMode) throws -> [Float] {
+            try SlidingWindow.infer(try Tensor.ones([1, 8, 8]), patchSize: [4, 4], overlap: 0.5, blend: .uniform, padding: padding) { patches in
+                try patches.mean(axes: [2, 3], keepDims: true).expand(patches.shape).contiguous()
+            }.floats()
+        }
+        XCTAssertEqual(try means(.symmetric), [Float](repeating: 1, count: 64))
+        XCTAssertLessThan(try means(.constant)[0], 1)
+    }
+
     func testSplitsAndFolds() throws {
         let ds = Dataset.phantom(try Phantom(size: 8, classes: 2, task: .classification), count: 40)
         let parts = try ds.split([0.5, 0.25, 0.25], seed: 3, stratify: true)
@@ -72,8 +135,8 @@ final class LoaderTests: XCTestCase {
         XCTAssertThrowsError(try ds.split([0.5, 0.6]))
     }
 
-    func assertClose(_ a: [Double], _ b: [Double], file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, file: file, line: line)
-        for (x, y) in zip(a, b) where Swift.abs(x - y) > 1e-4 * Swift.max(1, Swift.abs(y)) { return XCTFail("\(x) vs \(y)", file: file, line: line) }
+    func assertClose(_ a: [Double], _ b: [Double], _ label: String = "", file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, label, file: file, line: line)
+        for (x, y) in zip(a, b) where Swift.abs(x - y) > 1e-4 * Swift.max(1, Swift.abs(y)) { return XCTFail("\(x) vs \(y) \(label)", file: file, line: line) }
     }
 }

@@ -68,7 +68,11 @@ final class GaNDLFConfigTests: XCTestCase {
         XCTAssertEqual(warnings.filter { $0.contains("precision does not apply") }.count, 1, "each inapplicable key is reported once")
         let (histology, histologyWarnings) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_segmentation_histology.yaml").path, architectures: Self.zoo)
         XCTAssertEqual(field(histology, "modality")?.printed, "path")
-        XCTAssertTrue(histologyWarnings.contains { $0.contains("read but not applied by Scry yet: modality path") }, "\(histologyWarnings)")
+        XCTAssertFalse(histologyWarnings.contains { $0.contains("modality") }, "whole-slide inference is applied: \(histologyWarnings)")
+        XCTAssertEqual(field(histology, "stride_size")?.printed, "[256, 256]")
+        XCTAssertEqual(field(histology, "slide_level")?.printed, "2")
+        XCTAssertEqual(field(histology, "mask_level")?.printed, "2", "mask_level defaults to slide_level")
+        XCTAssertEqual(field(histology, "blending_alpha")?.printed, "0.5")
         let (brats, _) = try GaNDLFConfig.read(Self.samples.appendingPathComponent("config_segmentation_brats.yaml").path, architectures: Self.zoo)
         XCTAssertEqual(field(brats, "model.class_list")?.printed, "[\"1||2||4\", \"1||4\", 4]", "GaNDLF's class unions")
         // GaNDLF itself refuses clip_mode: null, which its getting-started samples write.
@@ -84,6 +88,9 @@ final class GaNDLFConfigTests: XCTestCase {
             ("nested_training: {testing: 1, validation: -3}", "nested_training: {testing: 0, validation: -3}",
              "bad.yaml:12:28: nested_training.testing is 0; allowed: a non-zero fold count"),
             ("architecture: unet", "architecture: unet9", "bad.yaml:3:17: model.architecture is unet9; allowed:"),
+            ("modality: rad", "modality: histo\nstride_size: [0, 8]", "bad.yaml:9:14: stride_size is [0, 8]; allowed: a positive integer or a list of 2 or 3"),
+            ("modality: rad", "modality: histo\nslide_level: -1", "bad.yaml:9:14: slide_level is -1; allowed: an integer of at least 0"),
+            ("modality: rad", "modality: histo\nblending_alpha: 1.5", "bad.yaml:9:17: blending_alpha is 1.5; allowed: a number from 0 to 1"),
         ]
         for (good, bad, message) in cases {
             let path = try write("bad.yaml", Self.minimal.replacingOccurrences(of: "  " + good, with: "  " + bad)
@@ -125,6 +132,22 @@ final class GaNDLFConfigTests: XCTestCase {
 
     /// A configuration end to end in a session: nested folds in GaNDLF's layout, then
     /// inference with post-processing and Grad-CAM attention maps, each with its input's geometry.
+    func testStainNormalizationNeedsATargetAndAKnownExtractor() throws {
+        let given = try write("stain.yaml", Self.minimal + "data_preprocessing:\n  stain_normalization: {target: t.png, extractor: Macenko}\n")
+        XCTAssertEqual(field(try GaNDLFConfig.read(given, architectures: Self.zoo).config, "data_preprocessing.stain_normalization.extractor")?.printed, "macenko")
+        let old = try write("old.yaml", Self.minimal + "data_preprocessing:\n  stain_normalizer: {target: t.png}\n")
+        XCTAssertEqual(field(try GaNDLFConfig.read(old, architectures: Self.zoo).config, "data_preprocessing.stain_normalizer.extractor")?.printed, "ruifrok",
+                       "GaNDLF 0.1.0's key, with the default extractor")
+        let cases = [("{extractor: macenko}", "the required key data_preprocessing.stain_normalization.target is missing"),
+                     ("{target: t.png, extractor: reinhard}", "data_preprocessing.stain_normalization.extractor is reinhard; allowed: ruifrok, macenko, vahadane")]
+        for (options, message) in cases {
+            let path = try write("bad.yaml", Self.minimal + "data_preprocessing:\n  stain_normalization: \(options)\n")
+            XCTAssertThrowsError(try GaNDLFConfig.read(path, architectures: Self.zoo), options) { error in
+                XCTAssertTrue(((error as? ScryError)?.message ?? "").contains(message), "\(error)")
+            }
+        }
+    }
+
     func testConfigurationTrainsFoldByFoldAndInfers() throws {
         let interpreter = Session.makeInterpreter()
         var printed = ""
@@ -169,6 +192,7 @@ final class GaNDLFConfigTests: XCTestCase {
             .replacingOccurrences(of: "nested_training: {testing: 1, validation: -3}", with: "nested_training: {testing: -3, validation: -2}")
             .replacingOccurrences(of: "metrics: [dice]", with: "metrics: [dice, dice_per_label]")
             + "num_epochs: 2\nbatch_size: 2\nsave_output: true\ntrack_memory_usage: true\nverbose: true\nsave_training: true\n"
+            + "q_max_length: 5\nq_verbose: true\ndeterminism: true\nauto_lr_find: true\n"
             + "patch_sampler: {type: label, enable_padding: true, biased_sampling: true}\n"
             + "inference_mechanism: {grid_aggregator_overlap: average, patch_overlap: 8}\n")
         let classification = try write("classify.yaml", """
@@ -181,6 +205,7 @@ final class GaNDLFConfigTests: XCTestCase {
             batch_size: 4
             learning_rate: 0.0002
             nested_training: {testing: 1, validation: -4}
+            auto_batch_size_find: true
 
             """)
         interpreter.globals["segmentation"] = .string(segmentation)
@@ -214,8 +239,14 @@ final class GaNDLFConfigTests: XCTestCase {
         let subjects = try FileManager.default.contentsOfDirectory(atPath: patches.path)
         XCTAssertEqual(subjects.count, 2, "save_training")
         XCTAssertEqual(try interpreter.execute("t.loader", name: "sampler")?.printed.contains("patches [32, 32]"), true)
-        XCTAssertEqual(try interpreter.execute("str(gandlf_transforms(read_config(segmentation), [32, 32], true))", name: "pad")?.printed.contains("pad([16, 16])"), true,
-                       "enable_padding pads training images by half a patch")
+        XCTAssertEqual(try interpreter.execute("str(gandlf_transforms(read_config(segmentation), [32, 32], true))", name: "pad")?.printed.contains("pad([16, 16], symmetric)"), true,
+                       "enable_padding pads training images by half a patch, mirrored as padding_mode's default says")
+        XCTAssertEqual(try interpreter.execute("[t.padding, t.blend, t.queue_length, t.seed, c.blend, c.batch_size]", name: "keys")?.printed,
+                       "[\"symmetric\", \"uniform\", 5, 42, \"crop\", 8]",
+                       "enable_padding pads windows too; average and crop aggregation; q_max_length; determinism's seed; auto_batch_size_find")
+        XCTAssertTrue(printed.contains("queue: epoch 1, 20 patches (10 per subject from 2 subjects) in 4 fills of at most 5"), "q_verbose")
+        XCTAssertTrue(printed.contains("lr_find: learning rate"), "auto_lr_find")
+        XCTAssertTrue(printed.contains("batch_size_find: batch size 8"), "auto_batch_size_find")
         XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: patches.appendingPathComponent(subjects[0]).path).contains { $0.hasPrefix("label_") })
         let regression = try write("regress.yaml", """
             model: {dimension: 2, architecture: vgg11, final_layer: none, base_filters: 4, norm_type: batch}

@@ -132,6 +132,42 @@ final class TrainerTests: XCTestCase {
 
         """
 
+    /// lr_find and batch_size_find (GaNDLF's auto_lr_find and auto_batch_size_find) train trial
+    /// batches, then leave the trainer exactly as it was (the run that follows has the history
+    /// of one that never tuned), keeping only the setting found.
+    func testTuningRestoresTheTrainerAndKeepsWhatItFound() throws {
+        let s = session()
+        try run(s, small + """
+            seed(11)
+            a = small_trainer(out + "/a")
+            found = a.lr_find(steps: 30, apply: false)
+            a.fit(epochs: 2)
+            seed(11)
+            b = small_trainer(out + "/b")
+            b.fit(epochs: 2)
+            c = small_trainer(out + "/c")
+            suggested = c.lr_find(steps: 30)["suggestion"]
+            d = small_trainer(out + "/d")
+            kept = d.batch_size_find(memory_mb: 1)
+            e = small_trainer(out + "/e")
+            grown = e.batch_size_find()
+            e.fit(epochs: 1)
+            """)
+        let histories = try text(s, "[a.records, b.records]")
+        XCTAssertEqual(try text(s, "a.records == b.records"), "true", histories)
+        XCTAssertEqual(try text(s, "a.optimizer.lr"), "0.003", "apply: false keeps the rate")
+        XCTAssertEqual(try text(s, "len(found[\"lr\"]) == len(found[\"loss\"]) and found[\"lr\"][0] == 1e-8 and found[\"lr\"] == sorted(found[\"lr\"])"), "true")
+        let suggestion = try number(s, "suggested")
+        XCTAssertTrue((1e-8...1).contains(suggestion), "\(suggestion)")
+        XCTAssertEqual(try number(s, "c.optimizer.lr"), suggestion)
+        XCTAssertEqual(try number(s, "c.step_no"), 0)
+        XCTAssertEqual(try text(s, "[kept[\"batch_size\"], d.batch_size, len(kept[\"tried\"])]"), "[2, 2, 1]", "a memory budget the first trial outgrows stops at 2")
+        XCTAssertEqual(try text(s, "[grown[\"batch_size\"], e.batch_size, len(e.loader), e.epoch_no]"), "[8, 8, 1, 1]",
+                       "sizes double from 2 until they hold the 6 training samples")
+        XCTAssertTrue(printed.contains("batch_size_find: batch size 8"))
+        XCTAssertThrowsError(try run(s, "e.lr_find()")) { XCTAssertTrue("\($0)".contains("runs before training"), "\($0)") }
+    }
+
     /// Resuming from an epoch's checkpoint gives the history of the uninterrupted run.
     func testResumeRepeatsTheUninterruptedRun() throws {
         let s = session()
