@@ -215,12 +215,14 @@ extension Transform {
     /// stains, found by `extractor`, give way to the target's, and each stain's concentration is
     /// scaled so that its 99th percentile over the tissue matches the target's. For RGB images
     /// with values 0…255; the result keeps the image's layout and range. The target is checked
-    /// and fitted once, here.
+    /// and fitted once, here. An image with no tissue, or with one stain only, is left as it is.
     public static func stainNormalization(target: MedicalImage, extractor: StainExtractor) throws -> Transform {
         let goal = try StainFit(StainedPixels(target, role: "target"), extractor)
         return Transform("stain_normalize(target: \(target.path ?? "image"), extractor: \(extractor.rawValue))") { sample, _ in
-            let pixels = try StainedPixels(sample.image, role: "image")
-            let source = try StainFit(pixels, extractor)
+            guard sample.image.channels == 3 else { _ = try StainedPixels(sample.image, role: "image"); return }
+            // A whole-slide tile of background or of a single stain has nothing to normalise;
+            // GaNDLF's error there would end the whole slide's inference.
+            guard let pixels = try? StainedPixels(sample.image, role: "image"), let source = try? StainFit(pixels, extractor) else { return }
             // Optical density 0.05 absorbs about 5 %: a stain fainter than that throughout is
             // absent, and scaling it up would only amplify noise.
             let faint = 0.05

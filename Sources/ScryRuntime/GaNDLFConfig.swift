@@ -232,7 +232,9 @@ struct GaNDLFConfig {
         try set("data_augmentation", try section(top, "data_augmentation", GaNDLFConfig.augmentation))
         try set("data_postprocessing", try section(top, "data_postprocessing", GaNDLFConfig.postprocessing))
         try set("inference_mechanism", .dict(try inferenceMechanism(top[.string("inference_mechanism")])))
-        try set("patch_sampler", .dict(try patchSampler(top[.string("patch_sampler")])))
+        var topPadding = false
+        if case .bool(let given) = try bool(top, "enable_padding", "enable_padding", default: false) { topPadding = given }
+        try set("patch_sampler", .dict(try patchSampler(top[.string("patch_sampler")], padding: topPadding)))
         try set("medcam", try medcam(top[.string("medcam")]))
         try wholeSlide(top, dimension: dimension, set)
         try set("warnings", .list(ListStorage(warnings.map { .string($0) })))
@@ -430,7 +432,9 @@ struct GaNDLFConfig {
         return out
     }
 
-    private func patchSampler(_ value: Value?) throws -> DictStorage {
+    /// GaNDLF's patch_sampler; a top-level enable_padding (read by GaNDLF up to 0.0.18, dead
+    /// since, yet still in its config_all_options) is the default of its enable_padding.
+    private func patchSampler(_ value: Value?, padding: Bool) throws -> DictStorage {
         let out = DictStorage()
         var given = DictStorage()
         switch value {
@@ -439,7 +443,7 @@ struct GaNDLFConfig {
         default: break
         }
         try out.set(.string("type"), try choice(given[.string("type")], "patch_sampler.type", ["uniform", "label"], default: "uniform"))
-        try out.set(.string("enable_padding"), try bool(given, "enable_padding", "patch_sampler.enable_padding", default: false))
+        try out.set(.string("enable_padding"), try bool(given, "enable_padding", "patch_sampler.enable_padding", default: padding))
         try out.set(.string("padding_mode"), try choice(given[.string("padding_mode")], "patch_sampler.padding_mode",
                                                         ["symmetric", "reflect", "edge", "constant", "wrap"], default: "symmetric"))
         try out.set(.string("biased_sampling"), try bool(given, "biased_sampling", "patch_sampler.biased_sampling", default: false))

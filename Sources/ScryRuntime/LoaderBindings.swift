@@ -12,10 +12,14 @@ final class LoaderObject: HostObject {
             + (loader.sampler.map { ", patches \(shapeString($0.patchSize))" } ?? "") + ", \(loader.epochs) epochs so far>"
     }
     var length: Int? { loader.batchesPerEpoch }
-    var attributeNames: [String] { ["epochs"] }
+    var attributeNames: [String] { ["batch_size", "epochs"] }
 
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
-        name == "epochs" ? .int(loader.epochs) : nil
+        switch name {
+        case "epochs": return .int(loader.epochs)
+        case "batch_size": return .int(loader.batchSize)
+        default: return nil
+        }
     }
 
     func makeIterator() throws -> AnyIterator<Value>? {

@@ -15,9 +15,9 @@ enum MemoryBindings {
     nonisolated(unsafe) static let functions: [NativeFunction] = [
         NativeFunction("peak_memory", doc: "The most resident memory this process has used so far, in MB.") { _ in .float(statusMB("VmHWM")) },
         NativeFunction("resident_memory", doc: "The resident memory of this process now, in MB.") { _ in .float(statusMB("VmRSS")) },
-        NativeFunction("reset_peak_memory", doc: "Starts peak_memory() afresh from the resident memory now (to measure one piece of work's peak).") { _ in
+        NativeFunction("reset_peak_memory", doc: "Starts peak_memory() afresh from the resident memory now (to measure one piece of work's peak) and returns it in MB; nil where the system cannot.") { _ in
             // Linux resets VmHWM to VmRSS when "5" is written to clear_refs.
-            try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+            guard (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil else { return .nil }
             return .float(statusMB("VmHWM"))
         },
         NativeFunction("total_memory", doc: "This machine's physical memory, in MB.") { _ in

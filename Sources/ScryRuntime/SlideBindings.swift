@@ -49,10 +49,6 @@ enum SlideBindings {
                        """) { a in
             let slide = try rgb(a["image"], "slide_inference"), patch = try sides(a, "patch_size")
             let stride = a.has("stride") ? try sides(a, "stride") : patch.map { Swift.max(1, $0 / 2) }
-            let size = Array(slide.shape.dropFirst())
-            guard patch[0] <= size[0], patch[1] <= size[1] else {
-                throw ScryError(.shapeError, "slide_inference(): the patch \(shapeString(patch)) is larger than the slide \(shapeString(size))")
-            }
             let mask = a.has("mask") ? try TensorBindings.tensor(a["mask"], "mask", "slide_inference") : try TissueMask.compute(slide)
             let function = a["fn"], interpreter = a.interpreter
             let result = try SlideTiling.infer(slide, patchSize: patch, stride: stride, batchSize: try a.int("batch_size"), tissue: mask) { tiles in

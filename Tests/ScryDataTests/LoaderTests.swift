@@ -104,6 +104,13 @@ final class LoaderTests: XCTestCase {
             try patches.index([.all, .all, .slice(start: 0, stop: 1, step: nil)]).expand(patches.shape).contiguous()
         }
         XCTAssertEqual(try corners.floats(), [0, 0, 0, 0, 3, 3, 5, 5, 5, 5])
+        // Hann: windows at 0 and 2 of a 6-voxel line weigh voxel 2 by sin²(3π/5) and sin²(π/5).
+        let six = try Tensor((0..<6).map(Float.init), shape: [1, 6, 1])
+        let hann = try SlidingWindow.infer(six, patchSize: [4, 1], overlap: 0.5, blend: .hann) { patches in
+            try patches.index([.all, .all, .slice(start: 0, stop: 1, step: nil)]).expand(patches.shape).contiguous()
+        }
+        let near = sin(Double.pi / 5) * sin(Double.pi / 5), far = sin(3 * Double.pi / 5) * sin(3 * Double.pi / 5)
+        assertClose(hann.scalars(), [0, 0, 2 * near / (near + far), 2 * far / (near + far), 2, 2], "hann")
         let volume = try Tensor.randn([1, 13, 11])
         for (blend, padding) in [(SlidingWindow.Blend.crop, nil), (.hann, nil), (.uniform, PaddingMode.symmetric), (.crop, .reflect)] {
             let out = try SlidingWindow.infer(volume, patchSize: [6, 6], overlap: 0.5, blend: blend, padding: padding) { $0 }

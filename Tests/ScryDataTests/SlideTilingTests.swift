@@ -1,5 +1,5 @@
 import Foundation
-import ScryData
+@testable import ScryData
 import ScryTensor
 import XCTest
 

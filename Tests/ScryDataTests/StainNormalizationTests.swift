@@ -22,13 +22,13 @@ final class StainNormalizationTests: XCTestCase {
 
     /// A 64×64 slide [3, x, y] on white: a haematoxylin blob and an eosin blob that overlap, so
     /// that it has pure and mixed pixels; each value 255·exp(−OD), rounded as in an 8-bit file.
-    func slide(_ h: [Double], _ e: [Double], mirrored: Bool = false) throws -> MedicalImage {
+    func slide(_ h: [Double], _ e: [Double], mirrored: Bool = false, strength: Double = 1) throws -> MedicalImage {
         let size = 64
         var values = [Float](repeating: 0, count: 3 * size * size)
         for x in 0..<size {
             for y in 0..<size {
                 let toH = hypot(Double(x - 22), Double(y - 24)), toE = hypot(Double(x - 42), Double(y - 40))
-                let ch = 1.6 * min(max(1.2 - toH / 15, 0), 1), ce = min(max(1.2 - toE / 16, 0), 1)
+                let ch = strength * 1.6 * min(max(1.2 - toH / 15, 0), 1), ce = strength * min(max(1.2 - toE / 16, 0), 1)
                 let column = mirrored ? size - 1 - x : x
                 for c in 0..<3 { values[(c * size + column) * size + y] = Float((255 * exp(-(ch * h[c] + ce * e[c]))).rounded()) }
             }
@@ -65,6 +65,18 @@ final class StainNormalizationTests: XCTestCase {
         }
     }
 
+    /// Each stain's concentrations are scaled to the target's 99th percentile: a slide stained
+    /// more faintly than the target comes out stained as strongly as the target.
+    func testConcentrationsAreScaledToTheTargets() throws {
+        let image = try slide(Self.ruifrokH, Self.ruifrokE), target = try slide(Self.ruifrokH, Self.ruifrokE, mirrored: true, strength: 1.5)
+        let expected = try slide(Self.ruifrokH, Self.ruifrokE, strength: 1.5)
+        for extractor in StainExtractor.allCases {
+            let out = try Pipeline([.stainNormalization(target: target, extractor: extractor)]).apply(Sample(image: image)).image
+            let change = zip(out.data.scalars(), expected.data.scalars()).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThanOrEqual(change, 3, "\(extractor): grey levels from the slide stained as strongly as the target")
+        }
+    }
+
     func testNormalisingToAnotherTargetGivesTheTargetsStains() throws {
         let image = try slide(Self.ruifrokH, Self.ruifrokE), target = try slide(Self.otherH, Self.otherE)
         for extractor in [StainExtractor.macenko, .vahadane] {
@@ -93,5 +105,7 @@ final class StainNormalizationTests: XCTestCase {
         XCTAssertThrowsError(try Pipeline([step]).apply(Sample(image: gray))) { error in
             XCTAssertTrue("\(error)".hasPrefix("stain_normalize: the image has 1 channel(s)"), "\(error)")
         }
+        // A whole-slide tile of background has nothing to normalise: it passes unchanged.
+        XCTAssertEqual(try Pipeline([step]).apply(Sample(image: white)).image.data.scalars(), white.data.scalars())
     }
 }

@@ -138,6 +138,8 @@ final class ConvolutionTests: XCTestCase {
     func testWinogradAgreesWithColumns() throws {
         let cases: [(x: [Int], channels: Int, pad: Int)] = [
             ([2, 16, 7, 9], 16, 1), ([1, 17, 6, 6], 20, 0), ([3, 16, 5, 8], 18, 2), ([1, 24, 10, 3], 16, 1),
+            // Rows of 20 tiles and more: eight tiles at a time in the SIMD paths, with a remainder.
+            ([1, 16, 5, 45], 16, 0), ([2, 16, 4, 41], 17, 2), ([1, 16, 3, 40], 16, 1),
         ]
         for (i, c) in cases.enumerated() {
             let w = [c.channels, c.x[1], 3, 3]

@@ -128,10 +128,16 @@ final class GaNDLFConfigTests: XCTestCase {
         XCTAssertEqual(field(config, "scheduler")?.printed, "triangle_modified")
         XCTAssertTrue(warnings.contains { $0.hasSuffix("unknown keys, ignored: typo_key") }, "\(warnings)")
         XCTAssertTrue(warnings.contains { $0.hasSuffix("strategy does not apply here: Scry runs on the CPU in one process") }, "\(warnings)")
+        let padded = try GaNDLFConfig.read(try write("padded.yaml", Self.minimal + "enable_padding: true\n"), architectures: Self.zoo).config
+        XCTAssertEqual(field(padded, "patch_sampler")?.printed, "{\"type\": \"uniform\", \"enable_padding\": true, \"padding_mode\": \"symmetric\", \"biased_sampling\": false}",
+                       "the top-level enable_padding of GaNDLF's config_all_options pads, mirrored by default")
+        XCTAssertThrowsError(try GaNDLFConfig.read(try write("mode.yaml", Self.minimal + "patch_sampler: {padding_mode: mirror}\n"), architectures: Self.zoo)) {
+            XCTAssertTrue("\($0)".contains("patch_sampler.padding_mode is mirror; allowed: symmetric, reflect, edge, constant, wrap"), "\($0)")
+        }
     }
 
-    /// A configuration end to end in a session: nested folds in GaNDLF's layout, then
-    /// inference with post-processing and Grad-CAM attention maps, each with its input's geometry.
+    /// stain_normalization (and GaNDLF 0.1.0's stain_normalizer) needs a target and takes one of
+    /// three extractors.
     func testStainNormalizationNeedsATargetAndAKnownExtractor() throws {
         let given = try write("stain.yaml", Self.minimal + "data_preprocessing:\n  stain_normalization: {target: t.png, extractor: Macenko}\n")
         XCTAssertEqual(field(try GaNDLFConfig.read(given, architectures: Self.zoo).config, "data_preprocessing.stain_normalization.extractor")?.printed, "macenko")
@@ -148,6 +154,8 @@ final class GaNDLFConfigTests: XCTestCase {
         }
     }
 
+    /// A configuration end to end in a session: nested folds in GaNDLF's layout, then
+    /// inference with post-processing and Grad-CAM attention maps, each with its input's geometry.
     func testConfigurationTrainsFoldByFoldAndInfers() throws {
         let interpreter = Session.makeInterpreter()
         var printed = ""
@@ -206,6 +214,7 @@ final class GaNDLFConfigTests: XCTestCase {
             learning_rate: 0.0002
             nested_training: {testing: 1, validation: -4}
             auto_batch_size_find: true
+            patch_sampler: {enable_padding: true, padding_mode: edge}
 
             """)
         interpreter.globals["segmentation"] = .string(segmentation)
@@ -244,6 +253,8 @@ final class GaNDLFConfigTests: XCTestCase {
         XCTAssertEqual(try interpreter.execute("[t.padding, t.blend, t.queue_length, t.seed, c.blend, c.batch_size]", name: "keys")?.printed,
                        "[\"symmetric\", \"uniform\", 5, 42, \"crop\", 8]",
                        "enable_padding pads windows too; average and crop aggregation; q_max_length; determinism's seed; auto_batch_size_find")
+        XCTAssertEqual(try interpreter.execute("[c.padding, \"pad([16, 16], edge)\" in str(c.preprocess)]", name: "cpad")?.printed, "[nil, true]",
+                       "whole images (classification) are padded for validation and inference too, as in training")
         XCTAssertTrue(printed.contains("queue: epoch 1, 20 patches (10 per subject from 2 subjects) in 4 fills of at most 5"), "q_verbose")
         XCTAssertTrue(printed.contains("lr_find: learning rate"), "auto_lr_find")
         XCTAssertTrue(printed.contains("batch_size_find: batch size 8"), "auto_batch_size_find")

@@ -152,6 +152,8 @@ final class TrainerTests: XCTestCase {
             e = small_trainer(out + "/e")
             grown = e.batch_size_find()
             e.fit(epochs: 1)
+            f = small_trainer(out + "/f")
+            f.resume(out + "/e/unet_latest.safetensors")
             """)
         let histories = try text(s, "[a.records, b.records]")
         XCTAssertEqual(try text(s, "a.records == b.records"), "true", histories)
@@ -165,6 +167,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try text(s, "[grown[\"batch_size\"], e.batch_size, len(e.loader), e.epoch_no]"), "[8, 8, 1, 1]",
                        "sizes double from 2 until they hold the 6 training samples")
         XCTAssertTrue(printed.contains("batch_size_find: batch size 8"))
+        XCTAssertEqual(try text(s, "[f.batch_size, f.loader.batch_size, f.epoch_no]"), "[8, 8, 1]", "a resumed run keeps the size it was tuned to")
         XCTAssertThrowsError(try run(s, "e.lr_find()")) { XCTAssertTrue("\($0)".contains("runs before training"), "\($0)") }
     }
 
