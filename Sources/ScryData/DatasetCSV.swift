@@ -46,10 +46,21 @@ extension Dataset {
         return rows
     }
 
+    /// Which CSV columns (0-based) play which part, as GaNDLF's `headers` names them
+    /// (subjectIDHeader, channelHeaders, labelHeader, predictionHeaders): given, they replace the
+    /// matching of header names.
+    public struct Columns: Sendable {
+        public var id: Int?, channels: [Int], label: Int?, value: Int?
+        public init(id: Int?, channels: [Int], label: Int?, value: Int?) {
+            self.id = id; self.channels = channels; self.label = label; self.value = value
+        }
+    }
+
     /// Loads and checks a GaNDLF CSV (or a folder holding `data.csv`): every row's files must
     /// exist and be images whose channels agree in shape and spacing, with labels of the same
-    /// shape; every problem of every row is reported at once.
-    public static func csv(_ path: String) throws -> Dataset {
+    /// shape; every problem of every row is reported at once. `columns` chooses the columns
+    /// instead of their names.
+    public static func csv(_ path: String, columns: Columns? = nil) throws -> Dataset {
         var isFolder: ObjCBool = false
         let file = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
             ? URL(fileURLWithPath: path).appendingPathComponent("data.csv").path : path
@@ -59,7 +70,19 @@ extension Dataset {
         var rows = parseCSV(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         guard !rows.isEmpty else { throw DataError(file, "empty CSV") }
         let header = rows.removeFirst().map { $0.trimmingCharacters(in: .whitespaces) }
-        let roles = header.map(role)
+        var roles = header.map(role)
+        if let columns {
+            let all = columns.channels + [columns.id, columns.label, columns.value].compactMap { $0 }
+            if let bad = all.first(where: { !header.indices.contains($0) }) {
+                throw DataError(file, "headers: column \(bad) does not exist; the CSV has columns 0 to \(header.count - 1) (\(header.joined(separator: ", ")))")
+            }
+            roles = header.indices.map { i in
+                if i == columns.id { return .id }
+                if columns.channels.contains(i) { return .channel }
+                if i == columns.label { return .label }
+                return i == columns.value ? .value : .metadata
+            }
+        }
         guard let channelColumns = Optional(roles.indices.filter { roles[$0] == .channel }), !channelColumns.isEmpty else {
             throw DataError(file, "no image column (GaNDLF names them Channel_0, Channel_1…; found \(header.joined(separator: ", ")))")
         }

@@ -101,10 +101,40 @@ final class SubjectObject: HostObject {
 }
 
 enum DatasetBindings {
+    /// GaNDLF's `headers` dict (column indices; predictionHeaders holds one, as Scry predicts
+    /// one value) as the CSV reader's columns; nil when none is given.
+    static func csvColumns(_ a: BoundArguments) throws -> Dataset.Columns? {
+        guard a.has("headers") else { return nil }
+        guard case .dict(let given) = a["headers"] else { throw a.typeError("headers", "a dict of column indices") }
+        func indices(_ key: String) throws -> [Int] {
+            switch given[.string(key)] {
+            case nil, .nil?: return []
+            case .int(let i)?: return [i]
+            case .list(let items)?:
+                return try items.items.map { item in
+                    guard case .int(let i) = item else { throw a.typeError("headers", "column indices: \(key) holds \(item.display)") }
+                    return i
+                }
+            case let other?: throw a.typeError("headers", "column indices: \(key) is \(other.display)")
+            }
+        }
+        let known = ["subjectIDHeader", "channelHeaders", "labelHeader", "predictionHeaders"]
+        for entry in given.entries {
+            guard case .string(let key) = entry.key, known.contains(key) else {
+                throw ScryError(.valueError, "dataset(): headers has no key \(entry.key.display); known: \(known.joined(separator: ", "))")
+            }
+        }
+        let values = try indices("predictionHeaders")
+        guard values.count <= 1 else { throw ScryError(.valueError, "dataset(): headers.predictionHeaders lists \(values.count) columns; Scry predicts one value") }
+        let channels = try indices("channelHeaders")
+        guard !channels.isEmpty else { throw ScryError(.valueError, "dataset(): headers.channelHeaders must list the image columns") }
+        return Dataset.Columns(id: try indices("subjectIDHeader").first, channels: channels, label: try indices("labelHeader").first, value: values.first)
+    }
+
     nonisolated(unsafe) static let functions: [NativeFunction] = [
-        NativeFunction("dataset", [Parameter("path")],
-                       doc: "A dataset from a GaNDLF CSV (SubjectID, Channel_0…, Label, ValueToPredict) or a folder holding data.csv; every row is checked and all problems reported at once.") { a in
-            do { return .host(DatasetObject(try Dataset.csv(try a.string("path")))) } catch let error as DataError {
+        NativeFunction("dataset", [Parameter("path"), Parameter("headers", default: .nil)],
+                       doc: "A dataset from a GaNDLF CSV (SubjectID, Channel_0…, Label, ValueToPredict) or a folder holding data.csv; every row is checked and all problems reported at once. headers: GaNDLF's column indices (subjectIDHeader, channelHeaders, labelHeader, predictionHeaders) instead of the names.") { a in
+            do { return .host(DatasetObject(try Dataset.csv(try a.string("path"), columns: try csvColumns(a)))) } catch let error as DataError {
                 throw ScryError(.valueError, error.description)
             }
         },

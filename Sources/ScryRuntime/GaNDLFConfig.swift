@@ -235,7 +235,17 @@ struct GaNDLFConfig {
         var topPadding = false
         if case .bool(let given) = try bool(top, "enable_padding", "enable_padding", default: false) { topPadding = given }
         try set("patch_sampler", .dict(try patchSampler(top[.string("patch_sampler")], padding: topPadding)))
-        try set("medcam", try medcam(top[.string("medcam")]))
+        // medcam_enabled: true alone asks for the maps with medcam's defaults (GaNDLF sets the
+        // flag itself when medcam is given, and fails when it is set without medcam).
+        var medcamGiven = top[.string("medcam")]
+        if medcamGiven == nil || medcamGiven!.isNil, case .bool(true)? = top[.string("medcam_enabled")] { medcamGiven = .dict(DictStorage()) }
+        try set("medcam", try medcam(medcamGiven))
+        // Checked against the CSV when the dataset is read (dataset(path, headers:)).
+        let headers = top[.string("headers")] ?? .nil
+        guard headers.isNil || { if case .dict = headers { return true } else { return false } }() else {
+            throw invalid("headers", headers, "a mapping of subjectIDHeader, channelHeaders, labelHeader and predictionHeaders to column indices")
+        }
+        try set("headers", headers)
         try wholeSlide(top, dimension: dimension, set)
         try set("warnings", .list(ListStorage(warnings.map { .string($0) })))
         return out

@@ -95,6 +95,15 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(good.channelNames, ["Modality_T1"])
         XCTAssertTrue(good.hasLabels)
         XCTAssertThrowsError(try Dataset.csv(folder.appendingPathComponent("none.csv").path)) { XCTAssertTrue("\($0)".contains("no such file")) }
+        // GaNDLF's headers choose columns by index, whatever their names: here the mask is an image channel.
+        let chosen = try Dataset.csv(path, columns: .init(id: 3, channels: [1, 2], label: nil, value: nil))
+        XCTAssertEqual(chosen.subjects[0].id, "Boston, MA")
+        XCTAssertEqual(chosen.channelNames, ["Modality_T1", "Segmentation_Mask"])
+        XCTAssertFalse(chosen.hasLabels)
+        XCTAssertEqual(chosen.subjects[0].metadata, ["Patient_ID": "a"])
+        XCTAssertThrowsError(try Dataset.csv(path, columns: .init(id: 0, channels: [7], label: nil, value: nil))) {
+            XCTAssertTrue("\($0)".contains("headers: column 7 does not exist; the CSV has columns 0 to 3"), "\($0)")
+        }
     }
 }
 

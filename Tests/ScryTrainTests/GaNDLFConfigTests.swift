@@ -128,6 +128,8 @@ final class GaNDLFConfigTests: XCTestCase {
         XCTAssertEqual(field(config, "scheduler")?.printed, "triangle_modified")
         XCTAssertTrue(warnings.contains { $0.hasSuffix("unknown keys, ignored: typo_key") }, "\(warnings)")
         XCTAssertTrue(warnings.contains { $0.hasSuffix("strategy does not apply here: Scry runs on the CPU in one process") }, "\(warnings)")
+        let enabled = try GaNDLFConfig.read(try write("medcam.yaml", Self.minimal + "medcam_enabled: true\n"), architectures: Self.zoo).config
+        XCTAssertEqual(field(enabled, "medcam")?.printed, "{\"backend\": \"gcam\", \"layer\": \"auto\"}", "medcam_enabled alone asks for medcam's defaults")
         let padded = try GaNDLFConfig.read(try write("padded.yaml", Self.minimal + "enable_padding: true\n"), architectures: Self.zoo).config
         XCTAssertEqual(field(padded, "patch_sampler")?.printed, "{\"type\": \"uniform\", \"enable_padding\": true, \"padding_mode\": \"symmetric\", \"biased_sampling\": false}",
                        "the top-level enable_padding of GaNDLF's config_all_options pads, mirrored by default")
@@ -201,6 +203,7 @@ final class GaNDLFConfigTests: XCTestCase {
             .replacingOccurrences(of: "metrics: [dice]", with: "metrics: [dice, dice_per_label]")
             + "num_epochs: 2\nbatch_size: 2\nsave_output: true\ntrack_memory_usage: true\nverbose: true\nsave_training: true\n"
             + "q_max_length: 5\nq_verbose: true\ndeterminism: true\nauto_lr_find: true\n"
+            + "headers: {subjectIDHeader: 0, channelHeaders: [1], labelHeader: 2}\n"
             + "patch_sampler: {type: label, enable_padding: true, biased_sampling: true}\n"
             + "inference_mechanism: {grid_aggregator_overlap: average, patch_overlap: 8}\n")
         let classification = try write("classify.yaml", """
@@ -257,6 +260,9 @@ final class GaNDLFConfigTests: XCTestCase {
                        "whole images (classification) are padded for validation and inference too, as in training")
         XCTAssertTrue(printed.contains("queue: epoch 1, 20 patches (10 per subject from 2 subjects) in 4 fills of at most 5"), "q_verbose")
         XCTAssertTrue(printed.contains("lr_find: learning rate"), "auto_lr_find")
+        XCTAssertThrowsError(try interpreter.execute("gandlf_dataset({\"headers\": {\"channelHeaders\": [9]}}, csv)", name: "headers")) {
+            XCTAssertTrue("\($0)".contains("headers: column 9 does not exist"), "\($0)")
+        }
         XCTAssertTrue(printed.contains("batch_size_find: batch size 8"), "auto_batch_size_find")
         XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: patches.appendingPathComponent(subjects[0]).path).contains { $0.hasPrefix("label_") })
         let regression = try write("regress.yaml", """
