@@ -15,19 +15,28 @@ public enum SlidingWindow {
     /// again from the result.
     public static func infer(_ volume: Tensor, patchSize: [Int], overlap: Double = 0.5, batchSize: Int = 4, blend: Blend = .gaussian,
                              padding: PaddingMode? = nil, _ fn: (Tensor) throws -> Tensor) throws -> Tensor {
+        try infer(volume, patchSize: patchSize, overlaps: [overlap], batchSize: batchSize, blend: blend, padding: padding, fn)
+    }
+
+    /// `overlaps`: the fraction of a window shared with the next, per axis (one value for all),
+    /// as GaNDLF's patch_overlap in voxels becomes on patches of unequal sides.
+    public static func infer(_ volume: Tensor, patchSize: [Int], overlaps: [Double], batchSize: Int = 4, blend: Blend = .gaussian,
+                             padding: PaddingMode? = nil, _ fn: (Tensor) throws -> Tensor) throws -> Tensor {
         let spatial = Array(volume.shape.dropFirst())
         guard spatial.count == patchSize.count, patchSize.allSatisfy({ $0 >= 1 }) else {
             throw TensorError.shapeMismatch(op: "sliding_window", "patch size \(shapeString(patchSize)) for a volume [C, …] of shape \(shapeString(volume.shape))")
         }
-        guard (0..<1).contains(overlap), batchSize >= 1 else {
-            throw TensorError.invalidArgument(op: "sliding_window", "overlap must be in [0, 1) and batch_size at least 1")
+        let overlap = overlaps.count == 1 ? [Double](repeating: overlaps[0], count: patchSize.count) : overlaps
+        guard overlap.count == patchSize.count, overlap.allSatisfy({ (0..<1).contains($0) }), batchSize >= 1 else {
+            throw TensorError.invalidArgument(op: "sliding_window", "overlap must be in [0, 1) (one value, or one per axis) and batch_size at least 1")
         }
         let margins = padding == nil ? spatial.map { _ in 0 } : patchSize.map { $0 > 1 ? ($0 + 1) / 2 : 0 }
         let source = try padding?.pad(volume, margins: margins) ?? volume
         let padded = try PatchSampler.padded(source, to: patchSize)
         let shape = Array(padded.shape.dropFirst())
         // Window corners per axis: evenly stepped, the last flush with the end.
-        let steps = patchSize.map { Swift.max(1, Int(Double($0) * (1 - overlap))) }
+        // The step's fraction is cut off, but not a rounding error's (1 − 8/32 of 32 is 24).
+        let steps = zip(patchSize, overlap).map { Swift.max(1, Int(Double($0) * (1 - $1) + 1e-9)) }
         let starts = zip(shape, zip(patchSize, steps)).map { size, window -> [Int] in
             var positions = Array(stride(from: 0, through: size - window.0, by: window.1))
             if positions.last != size - window.0 { positions.append(size - window.0) }

@@ -116,7 +116,7 @@ enum LoaderBindings {
         NativeFunction("sliding_window", [Parameter("volume"), Parameter("fn"), Parameter("patch_size"), Parameter("overlap", default: .float(0.5)),
                                           Parameter("batch_size", default: .int(4)), Parameter("blend", default: .string("gaussian")),
                                           Parameter("padding", default: .nil)],
-                       doc: "Runs fn on overlapping patches of a whole volume [C, …] (or image) in batches [N, C, …patch] → [N, K, …patch] and puts the outputs together into [K, …]: blend \"gaussian\", \"hann\" or \"uniform\" weights, or \"crop\" (each window's centre, as TorchIO's crop mode); padding: a numpy.pad mode (symmetric, reflect, edge, constant, wrap) makes up half a patch around the volume first.") { a in
+                       doc: "Runs fn on overlapping patches of a whole volume [C, …] (or image) in batches [N, C, …patch] → [N, K, …patch] and puts the outputs together into [K, …] (overlap: the fraction of a window shared with the next, one value or one per axis): blend \"gaussian\", \"hann\" or \"uniform\" weights, or \"crop\" (each window's centre, as TorchIO's crop mode); padding: a numpy.pad mode (symmetric, reflect, edge, constant, wrap) makes up half a patch around the volume first.") { a in
             let volume = try TensorBindings.tensor(a["volume"], "volume", "sliding_window", dtype: .float32)
             guard let blend = SlidingWindow.Blend(rawValue: try a.string("blend")) else {
                 throw a.typeError("blend", SlidingWindow.Blend.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
@@ -129,7 +129,8 @@ enum LoaderBindings {
                 padding = mode
             }
             let function = a["fn"], interpreter = a.interpreter
-            return TensorBindings.wrap(try SlidingWindow.infer(volume, patchSize: try a.intList("patch_size"), overlap: try a.double("overlap"),
+            let overlaps = if case .list = a["overlap"] { try a.doubleList("overlap") } else { [try a.double("overlap")] }
+            return TensorBindings.wrap(try SlidingWindow.infer(volume, patchSize: try a.intList("patch_size"), overlaps: overlaps,
                                                                batchSize: try a.int("batch_size"), blend: blend, padding: padding) { patches in
                 try TensorBindings.tensor(try interpreter.call(function, Arguments([TensorBindings.wrap(patches)])), "fn's result", "sliding_window")
             })

@@ -244,8 +244,8 @@ final class GaNDLFConfigTests: XCTestCase {
         XCTAssertTrue(printed.contains("unet: "), "print_summary")
         XCTAssertTrue(printed.contains("training subjects: phantom_"), "verbose")
         XCTAssertEqual(try interpreter.execute("c.task + \" \" + str(c.metrics) + \" \" + str(c.overlap)", name: "c")?.printed,
-                       "classification [\"accuracy\", \"f1_macro\"] 0.5")
-        XCTAssertEqual(try interpreter.execute("t.overlap", name: "o")?.printed, "0.25", "patch_overlap 8 of a 32-voxel patch")
+                       "classification [\"accuracy\", \"f1_macro\"] [0.0, 0.0]")
+        XCTAssertEqual(try interpreter.execute("t.overlap", name: "o")?.printed, "[0.25, 0.25]", "patch_overlap 8 of a 32-voxel patch")
         XCTAssertEqual(try interpreter.execute("len(t.loader)", name: "l")?.printed, "10", "2 training subjects × q_samples_per_volume 10 in batches of 2")
         let patches = seg.appendingPathComponent("training_patches/0")
         let subjects = try FileManager.default.contentsOfDirectory(atPath: patches.path)
