@@ -70,6 +70,23 @@ final class ImageObject: HostObject {
 
 /// Loading, saving and looking at images.
 enum ImageBindings {
+    /// An image's colours [3, x, y] (a slide's, a heat map's backdrop) from an image or a
+    /// tensor, as PIL's convert("RGB"), which GaNDLF reads slides with, gives them: an alpha
+    /// channel is dropped and a gray image (which Scry reads as one channel when every pixel is
+    /// gray, a blank slide say) repeated; a 2D image stored as [C, x, y, 1] loses its last axis.
+    static func rgb(_ value: Value, _ function: String) throws -> Tensor {
+        var data = try TensorBindings.tensor(value, "image", function, dtype: .float32)
+        if data.rank == 4, data.shape[3] == 1 { data = try data.squeeze(axes: [3]) }
+        guard data.rank == 3, [1, 3, 4].contains(data.shape[0]) else {
+            throw ScryError(.shapeError, "\(function)(): needs an RGB image [3, x, y] (or gray, or with alpha), got \(shapeString(data.shape))")
+        }
+        switch data.shape[0] {
+        case 1: return try Tensor.concat([data, data, data])
+        case 4: return try data.index([.slice(start: 0, stop: 3, step: nil)])
+        default: return data
+        }
+    }
+
     static func load(_ path: String) throws -> MedicalImage {
         do {
             return try MedicalImage.read(path)

@@ -95,7 +95,7 @@ enum PictureBindings {
                        doc: "A map [x, y] in [0, 1] coloured as GaNDLF's whole-slide heat maps (entry ⌊255·v⌋ of the colour map), as a picture; with image: (an RGB image or [3, x, y], 0…255) blended as OpenCV's addWeighted, image·image_weight + heat·(1 − image_weight), nothing rescaled.") { a in
             var map = try ImageBindings.drawable(a["map"], "heatmap", parameter: "map")
             if map.rank == 3, map.shape[2] == 1 { map = try map.squeeze(axes: [2]) }
-            let image = a.has("image") ? try SlideBindings.rgb(a["image"], "heatmap") : nil
+            let image = a.has("image") ? try ImageBindings.rgb(a["image"], "heatmap") : nil
             return .host(PictureObject(try Picture.heatmap(map, colormap: try colormap(a, "colormap"), on: image,
                                                            imageWeight: try a.double("image_weight"), title: try a.string("title"))))
         },

@@ -6,23 +6,6 @@ import ScryTensor
 /// `slide_inference(image, fn, patch_size)`, which stdlib/histology.scry builds GaNDLF's
 /// `modality: histo` inference on.
 enum SlideBindings {
-    /// A slide's colours [3, x, y] from an image or a tensor, as GaNDLF's convert("RGB") gives
-    /// them: an alpha channel is dropped and a gray image (which Scry reads as one channel when
-    /// every pixel is gray, a blank slide say) repeated; a 2D image stored as [C, x, y, 1] loses
-    /// its last axis.
-    static func rgb(_ value: Value, _ function: String) throws -> Tensor {
-        var data = try TensorBindings.tensor(value, "image", function, dtype: .float32)
-        if data.rank == 4, data.shape[3] == 1 { data = try data.squeeze(axes: [3]) }
-        guard data.rank == 3, [1, 3, 4].contains(data.shape[0]) else {
-            throw ScryError(.shapeError, "\(function)(): needs an RGB slide [3, x, y] (or gray, or with alpha), got \(shapeString(data.shape))")
-        }
-        switch data.shape[0] {
-        case 1: return try Tensor.concat([data, data, data])
-        case 4: return try data.index([.slice(start: 0, stop: 3, step: nil)])
-        default: return data
-        }
-    }
-
     /// A size per axis [x, y]: one int for both, or [x, y] (a trailing 1 of GaNDLF's [x, y, 1]
     /// is dropped).
     static func sides(_ a: BoundArguments, _ name: String) throws -> [Int] {
@@ -36,7 +19,7 @@ enum SlideBindings {
     nonisolated(unsafe) static let functions: [NativeFunction] = [
         NativeFunction("tissue_mask", [Parameter("image")],
                        doc: "Where a histology slide (an RGB image or [3, x, y]) holds tissue, as GaNDLF finds it: a bool tensor [x, y] of its pink and purple pixels (HSV hue in 0.8…0.99, saturation above 0.05, computed at most 512 × 512 with small holes filled); all false when there is none.") { a in
-            TensorBindings.wrap(try TissueMask.compute(try rgb(a["image"], "tissue_mask")))
+            TensorBindings.wrap(try TissueMask.compute(try ImageBindings.rgb(a["image"], "tissue_mask")))
         },
         NativeFunction("slide_inference", [Parameter("image"), Parameter("fn"), Parameter("patch_size"), Parameter("stride", default: .nil),
                                            Parameter("batch_size", default: .int(8)), Parameter("mask", default: .nil)],
@@ -47,7 +30,7 @@ enum SlideBindings {
                        patch), the last of each row and column flush with the slide's end, so every pixel is covered. mask: a tensor \
                        [x, y], non-zero where tiles may go (default tissue_mask(image)). When no tile is kept, probabilities is [0, x, y].
                        """) { a in
-            let slide = try rgb(a["image"], "slide_inference"), patch = try sides(a, "patch_size")
+            let slide = try ImageBindings.rgb(a["image"], "slide_inference"), patch = try sides(a, "patch_size")
             let stride = a.has("stride") ? try sides(a, "stride") : patch.map { Swift.max(1, $0 / 2) }
             let mask = a.has("mask") ? try TensorBindings.tensor(a["mask"], "mask", "slide_inference") : try TissueMask.compute(slide)
             let function = a["fn"], interpreter = a.interpreter
