@@ -134,6 +134,11 @@ extension ScryCommandTests {
         let (splitStatus, splitOutput) = try commands.run(["split-csv", "-i", data + "/data.csv", "-o", split, "-c", config])
         XCTAssertEqual(splitStatus, 0, splitOutput)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: split).sorted(), ["training_0.csv", "validation_0.csv"])
+        let presplit = folder.appendingPathComponent("presplit").path
+        let (presplitStatus, presplitOutput) = try commands.run(["run", "-c", config, "-i", split + "/training_0.csv", "-v", split + "/validation_0.csv",
+                                                                 "-m", presplit, "--train"])
+        XCTAssertEqual(presplitStatus, 0, presplitOutput)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: presplit + "/logs_validation.csv"), "-v: a validation CSV, pre-split")
         let recovered = folder.appendingPathComponent("recovered.yaml").path
         let (recoverStatus, recoverOutput) = try commands.run(["recover-config", "-m", model, "-o", recovered])
         XCTAssertEqual(recoverStatus, 0, recoverOutput)
@@ -147,6 +152,14 @@ extension ScryCommandTests {
         XCTAssertEqual(metricStatus, 0, metricOutput)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: metrics))) as? [String: [String: [String: Any]]]
         XCTAssertNotNil(json?["phantom_000"]?["1"]?["dice"] as? Double, metricOutput)
+        let classifier = folder.appendingPathComponent("classifier.yaml").path
+        try "model: {dimension: 2, architecture: vgg11, final_layer: softmax, base_filters: 4, class_list: [0, 1, 2], norm_type: batch}\nloss_function: cel\nmetrics: [accuracy]\npatch_size: [32, 32, 1]\n"
+            .write(toFile: classifier, atomically: true, encoding: .utf8)
+        let classes = folder.appendingPathComponent("classes.csv").path
+        try "SubjectID,Target,Prediction\na,0,0\nb,1,2\nc,2,2\nd,1,1\n".write(toFile: classes, atomically: true, encoding: .utf8)
+        let (classStatus, classOutput) = try commands.run(["generate-metrics", "-c", classifier, "-i", classes])
+        XCTAssertEqual(classStatus, 0, classOutput)
+        XCTAssertTrue(classOutput.contains("\"accuracy\": 0.75"), classOutput)
 
         let strategy = folder.appendingPathComponent("strategy.yaml").path
         try "learning_rate: [0.1, 0.01]\nmodel: {base_filters: [4, 8, 16]}\n".write(toFile: strategy, atomically: true, encoding: .utf8)
