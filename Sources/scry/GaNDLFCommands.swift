@@ -23,11 +23,18 @@ func inSession(_ body: @escaping (Interpreter) throws -> Void) throws {
     if status != 0 { throw ExitCode(status) }
 }
 
-/// Runs Scry code with the given globals in a fresh session (stdlib/gandlf.scry does the work).
-func runScry(_ code: String, _ globals: [String: Value]) throws {
+/// Calls a prelude function (stdlib/gandlf.scry does the commands' work) and returns its result.
+private func call(_ interpreter: Interpreter, _ function: String, _ positional: [Value],
+                  keywords: [(name: String, value: Value)] = []) throws -> Value {
+    try interpreter.call(try interpreter.global(function), Arguments(positional, keywords: keywords))
+}
+
+/// Calls a prelude function in a fresh session; with `printing`, prints its result as print() does.
+private func callScry(_ function: String, _ positional: [Value], keywords: [(name: String, value: Value)] = [],
+                      printing: Bool = false) throws {
     try inSession { interpreter in
-        for (name, value) in globals { interpreter.globals[name] = value }
-        try interpreter.execute(code, name: "<scry>")
+        let result = try call(interpreter, function, positional, keywords: keywords)
+        if printing { interpreter.write(result.printed + "\n") }
     }
 }
 
@@ -63,18 +70,21 @@ struct GaNDLFRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var inputs = input.split(separator: ",").map(String.init)
-        if inputs.count == 1, !inputs[0].hasSuffix(".csv") { inputs[0] = URL(fileURLWithPath: inputs[0]).appendingPathComponent("data.csv").path }
+        // A folder holding data.csv is read by dataset() itself.
+        let inputs = input.split(separator: ",").map(String.init)
         let modelFolder = modelDir ?? output!
-        let globals: [String: Value] = [
-            "scry_config": .string(config), "scry_data": .string(inputs[0]), "scry_model_dir": .string(modelFolder),
-            "scry_val": string(validation ?? (inputs.count > 1 ? inputs[1] : nil)), "scry_test": string(inputs.count > 2 ? inputs[2] : nil),
-            "scry_output": string(output), "scry_resume": .bool(resume),
-        ]
         if reset, train { try? FileManager.default.removeItem(atPath: modelFolder) }
-        let call = train ? "gandlf_train(scry_config, scry_data, scry_model_dir, val: scry_val, test: scry_test, resume: scry_resume)"
-                         : "gandlf_infer(scry_config, scry_data, scry_model_dir, output: scry_output)"
-        try runScry(call + "\nprint(\"peak memory: {peak_memory():.0f} MB\")", globals)
+        let (train, resume, output) = (self.train, self.resume, self.output)
+        let validation = string(validation ?? (inputs.count > 1 ? inputs[1] : nil)), test = string(inputs.count > 2 ? inputs[2] : nil)
+        let arguments: [Value] = [.string(config), .string(inputs[0]), .string(modelFolder)]
+        try inSession { interpreter in
+            if train {
+                _ = try call(interpreter, "gandlf_train", arguments, keywords: [("val", validation), ("test", test), ("resume", .bool(resume))])
+            } else {
+                _ = try call(interpreter, "gandlf_infer", arguments, keywords: [("output", string(output))])
+            }
+            if case .float(let peak) = try call(interpreter, "peak_memory", []) { interpreter.write(String(format: "peak memory: %.0f MB\n", peak)) }
+        }
     }
 }
 
@@ -88,7 +98,7 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate a configuration without running it: every key and value, and the patch size against the architecture.")
         @Argument(help: "The YAML configuration.") var path: String
-        func run() throws { try runScry("gandlf_check(scry_config)", ["scry_config": .string(path)]) }
+        func run() throws { try callScry("gandlf_check", [.string(path)]) }
     }
 
     struct New: ParsableCommand {
@@ -96,7 +106,10 @@ struct ConfigCommand: ParsableCommand {
         @Argument(help: "Where to write it.") var path: String = "config.yaml"
         func run() throws {
             guard !FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path) exists; choose another name") }
-            try runScry("write_text(scry_path, gandlf_starter_config())\nprint(\"wrote \" + scry_path)", ["scry_path": .string(path)])
+            try inSession { [path] interpreter in
+                _ = try call(interpreter, "write_text", [.string(path), try call(interpreter, "gandlf_starter_config", [])])
+                interpreter.write("wrote \(path)\n")
+            }
         }
     }
 }
@@ -110,8 +123,8 @@ struct ConstructCSVCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output-file")], help: "The CSV to write.") var output: String
     func run() throws {
         let ids = channels.split(separator: ",").map { Value.string(String($0)) }
-        try runScry("print(construct_csv(scry_input, scry_channels, label: scry_label, output: scry_output))",
-                    ["scry_input": .string(input), "scry_channels": .list(ListStorage(ids)), "scry_label": string(label), "scry_output": .string(output)])
+        try callScry("construct_csv", [.string(input), .list(ListStorage(ids))], keywords: [("label", string(label)), ("output", .string(output))],
+                     printing: true)
     }
 }
 
@@ -124,8 +137,7 @@ struct SplitCSVCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output-dir")], help: "The folder for the split CSVs.") var output: String
     @Option(name: [.customShort("c"), .long], help: "The configuration (its nested_training).") var config: String
     func run() throws {
-        try runScry("gandlf_split_csv(scry_config, scry_input, scry_output)",
-                    ["scry_config": .string(config), "scry_input": .string(input), "scry_output": .string(output)])
+        try callScry("gandlf_split_csv", [.string(config), .string(input), .string(output)])
     }
 }
 
@@ -137,8 +149,7 @@ struct PreprocessCommand: ParsableCommand {
     @Option(name: [.customShort("i"), .customLong("input-data")], help: "The GaNDLF CSV.") var input: String
     @Option(name: [.customShort("o"), .customLong("output")], help: "The folder for the preprocessed data.") var output: String
     func run() throws {
-        try runScry("print(gandlf_preprocess(scry_config, scry_input, scry_output))",
-                    ["scry_config": .string(config), "scry_input": .string(input), "scry_output": .string(output)])
+        try callScry("gandlf_preprocess", [.string(config), .string(input), .string(output)], printing: true)
     }
 }
 
@@ -150,8 +161,7 @@ struct GenerateMetricsCommand: ParsableCommand {
     @Option(name: [.customShort("i"), .customLong("input-data")], help: "A CSV with SubjectID, Target and Prediction columns.") var input: String
     @Option(name: [.customShort("o"), .customLong("output-file")], help: "The JSON file to write.") var output: String?
     func run() throws {
-        try runScry("gandlf_generate_metrics(scry_config, scry_input, scry_output)",
-                    ["scry_config": .string(config), "scry_input": .string(input), "scry_output": string(output)])
+        try callScry("gandlf_generate_metrics", [.string(config), .string(input), string(output)])
     }
 }
 
@@ -162,7 +172,7 @@ struct RecoverConfigCommand: ParsableCommand {
     @Option(name: [.customShort("m"), .customLong("model-dir")], help: "The training output folder.") var modelDir: String
     @Option(name: [.customShort("o"), .customLong("output-file")], help: "Where to write the configuration.") var output: String
     func run() throws {
-        try runScry("gandlf_recover_config(scry_model_dir, scry_output)", ["scry_model_dir": .string(modelDir), "scry_output": .string(output)])
+        try callScry("gandlf_recover_config", [.string(modelDir), .string(output)])
     }
 }
 
