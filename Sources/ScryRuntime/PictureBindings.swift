@@ -112,7 +112,7 @@ enum PictureBindings {
                 }
             }
             var titles = a.has("titles") ? try Iteration.array(a["titles"]).map { row in
-                try (row.typeName == "list" ? try Iteration.array(row) : [row]).map(\.printed)
+                (row.typeName == "list" ? try Iteration.array(row) : [row]).map(\.printed)
             } : []
             // One row of panels may have its titles as one flat list.
             if rows.count == 1, titles.count == rows[0].count, titles.allSatisfy({ $0.count == 1 }) { titles = [titles.map { $0[0] }] }

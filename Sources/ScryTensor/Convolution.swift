@@ -33,11 +33,7 @@ extension Tensor {
         let b = try bias?.to(.float32).contiguous()
         // Raw pointers do not keep their tensors alive: each tensor must outlive the call.
         try withExtendedLifetime((x, w, b)) {
-            if geometry.winogradApplies {
-                try geometry.winogradConvolve(x.floatPointer, w.floatPointer, output.floatPointer, bias: b?.floatPointer)
-            } else {
-                try geometry.convolve(x.floatPointer, w.floatPointer, output.floatPointer, bias: b?.floatPointer)
-            }
+            try geometry.convolve(x.floatPointer, w.floatPointer, output.floatPointer, bias: b?.floatPointer)
         }
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
@@ -46,14 +42,8 @@ extension Tensor {
             let grad = try g.contiguous()
             let dx = wantInputGradient ? try zeros(x.shape) : nil, dw = try zeros(w.shape)
             try withExtendedLifetime((grad, x, w)) {
-                // The input's gradient of a Winograd-shaped convolution is one too (weights
-                // rotated, padding 2 − p), so it takes the same faster path.
-                let backward = geometry.winogradApplies ? try geometry.inputGradientGeometry() : nil
                 try geometry.backpropagate(grad.floatPointer, weight: w.floatPointer, input: x.floatPointer,
-                                           inputGradient: backward == nil ? dx?.floatPointer : nil, weightGradient: dw.floatPointer)
-                if let backward, let dx {
-                    try backward.winogradConvolve(grad.floatPointer, w.floatPointer, dx.floatPointer, flipped: true)
-                }
+                                           inputGradient: dx?.floatPointer, weightGradient: dw.floatPointer)
             }
             var result: [Tensor?] = [dx, dw]
             if bias != nil { result.append(try grad.sum(axes: [0] + Array(2..<grad.rank))) }
@@ -78,9 +68,33 @@ extension Tensor {
 }
 
 extension ConvGeometry {
+    /// y = conv(x, w) (+ bias per channel): Winograd's F(2×2, 3×3) where it applies, else
+    /// unfolded columns; every caller (convolutions, and transposed convolutions' gradients)
+    /// takes the faster path this way.
+    func convolve(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                  bias: UnsafePointer<Float>? = nil, budget: Int = ConvGeometry.columnBudget) throws {
+        if winogradApplies {
+            try winogradConvolve(x, w, y, bias: bias)
+        } else {
+            try convolveColumns(x, w, y, bias: bias, budget: budget)
+        }
+    }
+
+    /// `backpropagateColumns`, with the input's gradient of a Winograd-shaped convolution taken
+    /// as one too (weights rotated, padding 2 − p). `dx` must hold zeros: columns add to it.
+    func backpropagate(_ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, input x: UnsafePointer<Float>?,
+                       inputGradient dx: UnsafeMutablePointer<Float>?, weightGradient dw: UnsafeMutablePointer<Float>?,
+                       budget: Int = ConvGeometry.columnBudget) throws {
+        guard winogradApplies, let dx else {
+            return try backpropagateColumns(dy, weight: w, input: x, inputGradient: dx, weightGradient: dw, budget: budget)
+        }
+        if dw != nil { try backpropagateColumns(dy, weight: w, input: x, inputGradient: nil, weightGradient: dw, budget: budget) }
+        try inputGradientGeometry().winogradConvolve(dy, w, dx, flipped: true)
+    }
+
     /// y = W · columns(x) (+ bias per channel) for every sample: x [N, C_in, …input],
     /// y [N, C_out, …output]. The bias is added chunk by chunk, while the product is in cache.
-    func convolve(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+    func convolveColumns(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                   bias: UnsafePointer<Float>? = nil, budget: Int = ConvGeometry.columnBudget) throws {
         let chunks = columnChunks(budget: budget)
         let buffers = try ColumnBuffers(self, chunks)
@@ -110,7 +124,7 @@ extension ConvGeometry {
 
     /// Given dy [N, C_out, …output]: adds dx += columns⁻¹(Wᵀ · dy) when `inputGradient` is set,
     /// and dW += dy · columns(x)ᵀ when `weightGradient` is (which then needs `input`).
-    func backpropagate(_ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, input x: UnsafePointer<Float>?,
+    func backpropagateColumns(_ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, input x: UnsafePointer<Float>?,
                        inputGradient dx: UnsafeMutablePointer<Float>?, weightGradient dw: UnsafeMutablePointer<Float>?,
                        budget: Int = ConvGeometry.columnBudget) throws {
         let chunks = columnChunks(budget: budget)

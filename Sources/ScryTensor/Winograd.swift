@@ -42,7 +42,7 @@ extension ConvGeometry {
         let u = try Tensor(uninitialized: [16 * (K * C + skew)], dtype: .float32)
         let v = try Tensor(uninitialized: [16 * (C * chunk + skew)], dtype: .float32)
         let m = try Tensor(uninitialized: [16 * (K * chunk + skew)], dtype: .float32)
-        try withExtendedLifetime((u, v, m)) {
+        withExtendedLifetime((u, v, m)) {
             transformKernel(w, flipped: flipped, into: u.floatPointer)
             for first in Swift.stride(from: 0, to: tiles, by: chunk) {
                 let range = first..<Swift.min(first + chunk, tiles)

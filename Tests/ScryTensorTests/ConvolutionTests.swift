@@ -117,9 +117,9 @@ final class ConvolutionTests: XCTestCase {
             func run(_ budget: Int) throws -> [[Double]] {
                 let y = try Tensor.zeros(g.outputShape), dx = try Tensor.zeros(c.x), dw = try Tensor.zeros(c.w)
                 try withExtendedLifetime((x, w, dy)) {
-                    try g.convolve(x.floatPointer, w.floatPointer, y.floatPointer, budget: budget)
-                    try g.backpropagate(dy.floatPointer, weight: w.floatPointer, input: x.floatPointer, inputGradient: dx.floatPointer,
-                                        weightGradient: dw.floatPointer, budget: budget)
+                    try g.convolveColumns(x.floatPointer, w.floatPointer, y.floatPointer, budget: budget)
+                    try g.backpropagateColumns(dy.floatPointer, weight: w.floatPointer, input: x.floatPointer, inputGradient: dx.floatPointer,
+                                               weightGradient: dw.floatPointer, budget: budget)
                 }
                 return [y.scalars(), dx.scalars(), dw.scalars()]
             }
@@ -148,9 +148,9 @@ final class ConvolutionTests: XCTestCase {
             let bias = try sample([c.channels], seed: UInt64(i + 90)), dy = try sample(g.outputShape, seed: UInt64(i + 70))
             let reference = try Tensor.zeros(g.outputShape), referenceDx = try Tensor.zeros(c.x)
             try withExtendedLifetime((x, weight, bias, dy)) {
-                try g.convolve(x.floatPointer, weight.floatPointer, reference.floatPointer, bias: bias.floatPointer)
-                try g.backpropagate(dy.floatPointer, weight: weight.floatPointer, input: nil, inputGradient: referenceDx.floatPointer,
-                                    weightGradient: nil)
+                try g.convolveColumns(x.floatPointer, weight.floatPointer, reference.floatPointer, bias: bias.floatPointer)
+                try g.backpropagateColumns(dy.floatPointer, weight: weight.floatPointer, input: nil, inputGradient: referenceDx.floatPointer,
+                                           weightGradient: nil)
             }
             assertClose(reference.scalars(), try directConv(x, weight, bias, stride: [1, 1], pad: [c.pad, c.pad], dilation: [1, 1], groups: 1))
             let backward = try g.inputGradientGeometry()
@@ -179,7 +179,8 @@ final class ConvolutionTests: XCTestCase {
         try (Tensor.conv(x, weight: w, padding: .same) * dy).sum().backward()
         let dx = try Tensor.zeros(x.shape), dw = try Tensor.zeros(w.shape)
         try withExtendedLifetime((x, w, dy)) {
-            try g.backpropagate(dy.floatPointer, weight: w.floatPointer, input: x.floatPointer, inputGradient: dx.floatPointer, weightGradient: dw.floatPointer)
+            try g.backpropagateColumns(dy.floatPointer, weight: w.floatPointer, input: x.floatPointer, inputGradient: dx.floatPointer,
+                                       weightGradient: dw.floatPointer)
         }
         assertClose(try XCTUnwrap(x.grad).scalars(), dx.scalars(), "input gradient")
         assertClose(try XCTUnwrap(w.grad).scalars(), dw.scalars(), "weight gradient")
