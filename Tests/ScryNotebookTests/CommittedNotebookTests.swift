@@ -11,6 +11,8 @@ final class CommittedNotebookTests: XCTestCase {
         XCTAssertTrue(notebooks.contains("00-tour.ipynb"))
         XCTAssertTrue(notebooks.contains("02-models.ipynb"))
         XCTAssertTrue(notebooks.contains("03-saliency.ipynb"))
+        XCTAssertTrue(notebooks.contains("04-train-segmentation.ipynb"))
+        XCTAssertTrue(notebooks.contains("05-gandlf-config.ipynb"))
         for name in notebooks {
             let outcome = try Replay.run(folder.appendingPathComponent(name).path, check: true, update: false) { _ in }
             XCTAssertNil(outcome.mismatch?.description, name)

@@ -15,17 +15,12 @@ final class GaNDLFConfigTests: XCTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("scry-gandlf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try makeTemporaryFolder("scry-gandlf")
     }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
-    private func write(_ name: String, _ text: String) throws -> String {
-        let path = folder.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    private func write(_ name: String, _ text: String) throws -> String { try writeFile(name, text, in: folder) }
 
     private func field(_ config: Value, _ path: String) -> Value? {
         var current: Value? = config
@@ -204,6 +199,7 @@ final class GaNDLFConfigTests: XCTestCase {
             + "num_epochs: 2\nbatch_size: 2\nsave_output: true\ntrack_memory_usage: true\nverbose: true\nsave_training: true\n"
             + "q_max_length: 5\nq_verbose: true\ndeterminism: true\nauto_lr_find: true\n"
             + "headers: {subjectIDHeader: 0, channelHeaders: [1], labelHeader: 2}\n"
+            + "weighted_loss: true\nclip_grad: 0.5\nclip_mode: value\ndata_augmentation: {default_probability: 0.25, flip: {axis: [0]}}\n"
             + "patch_sampler: {type: label, enable_padding: true, biased_sampling: true}\n"
             + "inference_mechanism: {grid_aggregator_overlap: average, patch_overlap: 8}\n")
         let classification = try write("classify.yaml", """
@@ -260,6 +256,22 @@ final class GaNDLFConfigTests: XCTestCase {
                        "whole images (classification) are padded for validation and inference too, as in training")
         XCTAssertTrue(printed.contains("queue: epoch 1, 20 patches (10 per subject from 2 subjects) in 4 fills of at most 5"), "q_verbose")
         XCTAssertTrue(printed.contains("lr_find: learning rate"), "auto_lr_find")
+        _ = try interpreter.execute("""
+            probe = t.train[0]
+            scores = t.model(probe.image.data.unsqueeze(0))
+            target = one_hot(probe.label.data.unsqueeze(0), t.class_list)
+            weighted = t.loss(scores, target).item() != loss("dc")(scores, target).item()
+            cfg = read_config(classification)
+            cold = dataset(classes)
+            gandlf_trainer(cfg, cold)
+            cfg["in_memory"] = true
+            warm = dataset(classes)
+            gandlf_trainer(cfg, warm)
+            """, name: "keys")
+        XCTAssertEqual(try interpreter.execute("[weighted, t.clip_grad, t.clip_mode, cold.cached_mb < warm.cached_mb]", name: "k")?.printed,
+                       "[true, 0.5, \"value\", true]", "weighted_loss, clip_grad and clip_mode, in_memory (every image read up front)")
+        XCTAssertEqual(try interpreter.execute("\"flip(axes: [0]) (p = 0.25)\" in str(gandlf_transforms(read_config(segmentation), [32, 32], true))", name: "p")?.printed,
+                       "true", "data_augmentation's default_probability")
         XCTAssertThrowsError(try interpreter.execute("gandlf_dataset({\"headers\": {\"channelHeaders\": [9]}}, csv)", name: "headers")) {
             XCTAssertTrue("\($0)".contains("headers: column 9 does not exist"), "\($0)")
         }

@@ -15,17 +15,12 @@ final class HistologyInferenceTests: XCTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("scry-histology-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try makeTemporaryFolder("scry-histology")
     }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
-    private func write(_ name: String, _ text: String) throws -> String {
-        let path = folder.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    private func write(_ name: String, _ text: String) throws -> String { try writeFile(name, text, in: folder) }
 
     /// A 160 × 120 slide: white, with discs (centre x, y, radius) in GaNDLF's tissue hues.
     private func slide(_ name: String, discs: [(Int, Int, Int, [Double])]) throws -> String {

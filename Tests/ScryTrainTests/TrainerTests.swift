@@ -15,8 +15,7 @@ final class TrainerTests: XCTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("scry-trainer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try makeTemporaryFolder("scry-trainer")
         printed = ""
     }
 
@@ -302,6 +301,8 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(status.contains("epoch 1"), status)
         XCTAssertTrue(status.contains("3/3"), status)
         XCTAssertTrue(status.contains("it/s"), status)
+        XCTAssertTrue(status.contains("ETA 0:00"), status)
+        XCTAssertTrue(status.contains("loss 0."), status)
         XCTAssertTrue(printed.contains("epoch 1: train_loss"), printed)
         XCTAssertFalse(printed.contains("it/s"), "the bar never goes into recorded output")
         XCTAssertThrowsError(try run(s, "t.fit = 3"))
