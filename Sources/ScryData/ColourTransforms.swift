@@ -96,7 +96,7 @@ extension Transform {
             var result = values
             for (rank, index) in order.enumerated() {
                 let q = values.count > 1 ? Double(rank) / Double(values.count - 1) : 0
-                result[index] = Float(Transform.percentile(target, q * 100))
+                result[index] = Float(percentile(sorted: target, q * 100))
             }
             // Equal inputs get equal outputs: the mean of their mapped values.
             var start = 0

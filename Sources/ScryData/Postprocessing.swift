@@ -111,20 +111,23 @@ public enum Postprocessing {
             var region = Region(), queue = [seed]
             labels[seed] = regions.count
             var head = 0
+            func visit(_ neighbour: Int) {
+                guard mask[neighbour], labels[neighbour] < 0 else { return }
+                labels[neighbour] = regions.count
+                queue.append(neighbour)
+            }
             while head < queue.count {
                 let i = queue[head]
                 head += 1
-                region.members.append(i)
                 for axis in shape.indices {
                     let coordinate = i / strides[axis] % shape[axis]
                     if coordinate == 0 || coordinate == shape[axis] - 1 { region.touchesBorder = true }
-                    for (neighbour, valid) in [(i - strides[axis], coordinate > 0), (i + strides[axis], coordinate < shape[axis] - 1)]
-                    where valid && mask[neighbour] && labels[neighbour] < 0 {
-                        labels[neighbour] = regions.count
-                        queue.append(neighbour)
-                    }
+                    if coordinate > 0 { visit(i - strides[axis]) }
+                    if coordinate < shape[axis] - 1 { visit(i + strides[axis]) }
                 }
             }
+            // Every voxel queued is the region's, in the order it was reached.
+            region.members = queue
             regions.append(region)
         }
         return regions

@@ -20,17 +20,11 @@ public enum SlideTiling {
         public let outputs: [[Float]]?
     }
 
-    /// Tile origins along one axis: every `stride` pixels, the last flush with the end.
-    static func origins(size: Int, patch: Int, stride step: Int) -> [Int] {
-        var positions = Array(stride(from: 0, through: size - patch, by: step))
-        if positions.last != size - patch { positions.append(size - patch) }
-        return positions
-    }
-
     /// The origins [x, y] of the tiles that cover a slide of `size` [x, y], by y then x; with
     /// `tissue` (a mask [x, y], row-major), only the tiles with at least one tissue pixel.
     static func tiles(size: [Int], patch: [Int], stride: [Int], tissue: [Bool]? = nil) -> [[Int]] {
-        let xs = origins(size: size[0], patch: patch[0], stride: stride[0]), ys = origins(size: size[1], patch: patch[1], stride: stride[1])
+        let xs = SlidingWindow.origins(size: size[0], patch: patch[0], step: stride[0])
+        let ys = SlidingWindow.origins(size: size[1], patch: patch[1], step: stride[1])
         guard let tissue else { return ys.flatMap { y in xs.map { [$0, y] } } }
         // Summed-area table: the tissue pixels of any tile in four look-ups.
         let height = size[1], columns = height + 1

@@ -37,11 +37,7 @@ public enum SlidingWindow {
         // Window corners per axis: evenly stepped, the last flush with the end.
         // The step's fraction is cut off, but not a rounding error's (1 − 8/32 of 32 is 24).
         let steps = zip(patchSize, overlap).map { Swift.max(1, Int(Double($0) * (1 - $1) + 1e-9)) }
-        let starts = zip(shape, zip(patchSize, steps)).map { size, window -> [Int] in
-            var positions = Array(stride(from: 0, through: size - window.0, by: window.1))
-            if positions.last != size - window.0 { positions.append(size - window.0) }
-            return positions
-        }
+        let starts = zip(shape, zip(patchSize, steps)).map { origins(size: $0, patch: $1.0, step: $1.1) }
         var corners: [[Int]] = [[]]
         for axis in starts { corners = corners.flatMap { prefix in axis.map { prefix + [$0] } } }
         let weights = windowWeights(patchSize, blend)
@@ -99,6 +95,14 @@ public enum SlidingWindow {
             return .slice(start: before, stop: before + axis.0, step: nil)
         }
         return try blended.index([.all] + crop).contiguous()
+    }
+
+    /// Window origins along one axis: every `step` voxels, the last flush with the end (so
+    /// every voxel is covered).
+    static func origins(size: Int, patch: Int, step: Int) -> [Int] {
+        var positions = Array(stride(from: 0, through: size - patch, by: step))
+        if positions.last != size - patch { positions.append(size - patch) }
+        return positions
     }
 
     static func windowWeights(_ patch: [Int], _ blend: Blend) -> [Float] {

@@ -46,7 +46,7 @@ public enum StainExtractor: String, CaseIterable, Sendable {
                                           [products.y, products.z, squares.z]])
         let first = axes[0].x < 0 ? -axes[0] : axes[0], second = axes[1].x < 0 ? -axes[1] : axes[1]
         let angles = tissue.map { atan2(dot($0, second), dot($0, first)) }.sorted()
-        let low = Transform.percentile(angles, 1), high = Transform.percentile(angles, 99)
+        let low = percentile(sorted: angles, 1), high = percentile(sorted: angles, 99)
         let v1 = cos(low) * first + sin(low) * second, v2 = cos(high) * first + sin(high) * second
         // Haematoxylin absorbs more red than eosin does.
         return try v1.x > v2.x ? unitStains(v1, v2, name) : unitStains(v2, v1, name)
@@ -151,7 +151,7 @@ struct StainedPixels {
         guard n > 0 else { throw noTissue }
         // GaNDLF's luminosity mask: background is near white, tissue darker, whatever the exposure.
         let sorted = values.sorted()
-        var low = Transform.percentile(sorted, 2), high = Transform.percentile(sorted, 98)
+        var low = percentile(sorted: sorted, 2), high = percentile(sorted: sorted, 98)
         if low >= high { (low, high) = (Double(sorted[0]), Double(sorted[sorted.count - 1])) }
         // A flat image is left unstretched, so that a white one shows no tissue.
         let (offset, span) = high > low ? (low, high - low) : (0.0, 255.0)
@@ -206,7 +206,7 @@ struct StainFit {
         let tissue = zip(concentrations, pixels.isTissue).filter { $0.1 }.map { $0.0 }
         self.stains = stains
         self.concentrations = concentrations
-        reference = SIMD2(Transform.percentile(tissue.map(\.x).sorted(), 99), Transform.percentile(tissue.map(\.y).sorted(), 99))
+        reference = SIMD2(percentile(sorted: tissue.map(\.x).sorted(), 99), percentile(sorted: tissue.map(\.y).sorted(), 99))
     }
 }
 

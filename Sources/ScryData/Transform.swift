@@ -76,12 +76,6 @@ extension Transform {
         }
     }
 
-    /// The `q`-th percentile (0…100), linearly interpolated as NumPy does.
-    static func percentile<Value: BinaryFloatingPoint>(_ sorted: [Value], _ q: Double) -> Double {
-        let position = q / 100 * Double(sorted.count - 1), below = Int(position.rounded(.down)), above = Swift.min(below + 1, sorted.count - 1)
-        return Double(sorted[below]) + (Double(sorted[above]) - Double(sorted[below])) * (position - Double(below))
-    }
-
     /// Values between two percentiles (default: the min and max) mapped linearly to low…high,
     /// those outside clipped first.
     public static func rescale(low: Double = 0, high: Double = 1, percentiles: (Double, Double) = (0, 100)) -> Transform {
@@ -90,7 +84,7 @@ extension Transform {
                 throw TensorError.invalidArgument(op: "rescale", "percentiles must rise within 0…100 on a non-empty image, got [\(percentiles.0), \(percentiles.1)]")
             }
             let sorted = values.sorted()
-            let inLow = percentile(sorted, percentiles.0), inHigh = percentile(sorted, percentiles.1)
+            let inLow = percentile(sorted: sorted, percentiles.0), inHigh = percentile(sorted: sorted, percentiles.1)
             guard inHigh > inLow else { return values.map { _ in Float(low) } }
             return values.map { Float((Swift.min(Swift.max(Double($0), inLow), inHigh) - inLow) / (inHigh - inLow) * (high - low) + low) }
         }
@@ -108,7 +102,7 @@ extension Transform {
                 throw TensorError.invalidArgument(op: "clip", "percentiles must rise within 0…100, got [\(percentiles.0), \(percentiles.1)]")
             }
             let sorted = values.sorted()
-            let low = percentile(sorted, percentiles.0), high = percentile(sorted, percentiles.1)
+            let low = percentile(sorted: sorted, percentiles.0), high = percentile(sorted: sorted, percentiles.1)
             return values.map { Float(Swift.min(Swift.max(Double($0), low), high)) }
         }
     }

@@ -1,3 +1,5 @@
+import ScryTensor
+
 /// Segmentation metrics by GaNDLF's names, for one class of one sample: binary masks of the
 /// prediction and the target over the same grid, with the voxel spacing in mm.
 public enum SegmentationMetrics {
@@ -77,7 +79,7 @@ public enum SegmentationMetrics {
             let (aToB, bToA) = distances!
             switch metric {
             case "hausdorff": return Swift.max(aToB.max() ?? 0, bToA.max() ?? 0)
-            case "hausdorff95": return percentile(aToB + bToA, 95)
+            case "hausdorff95": return percentile(sorted: (aToB + bToA).sorted(), 95)
             default:
                 // GaNDLF's definition: the mean of the two directions' fractions within tolerance.
                 let tolerance = options.tolerance ?? Swift.max(1, steps.min() ?? 1)
@@ -85,13 +87,5 @@ public enum SegmentationMetrics {
                 return (within(aToB) + within(bToA)) / 2
             }
         }
-    }
-
-    /// NumPy's default percentile: linear interpolation between the closest ranks.
-    public static func percentile(_ values: [Double], _ q: Double) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted(), position = q / 100 * Double(sorted.count - 1)
-        let low = Int(position.rounded(.down)), high = Swift.min(low + 1, sorted.count - 1)
-        return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
     }
 }

@@ -35,9 +35,9 @@ enum FileBindings {
         },
         NativeFunction("json", [Parameter("value"), Parameter("indent", default: .int(2))],
                        doc: "A value (numbers, strings, bools, nil, lists, dicts) as JSON text; NaN and infinities become null, as JSON has no word for them.") { a in
+            let indent = Swift.max(0, try a.int("indent"))
             func encode(_ value: Value, _ depth: Int) throws -> String {
-                let pad = String(repeating: " ", count: (depth + 1) * Swift.max(0, try a.int("indent")))
-                let end = String(repeating: " ", count: depth * Swift.max(0, try a.int("indent")))
+                let pad = String(repeating: " ", count: (depth + 1) * indent), end = String(repeating: " ", count: depth * indent)
                 switch value {
                 case .nil: return "null"
                 case .bool(let b): return b ? "true" : "false"

@@ -309,9 +309,8 @@ struct GaNDLFConfig {
         try set("save_at_every_epoch", try bool(model, "save_at_every_epoch", "model.save_at_every_epoch", default: false))
         try set("print_summary", try bool(model, "print_summary", "model.print_summary", default: true))
         try set("type", try choice(model[.string("type")], "model.type", ["torch", "openvino"], default: "torch"))
-        for (key, reason) in [("amp", "Scry trains in float32 on the CPU"), ("onnx_export", "Scry writes safetensors checkpoints, not ONNX")]
-        where model[.string(key)] != nil {
-            warnings.append("\(path): model.\(key) does not apply here: \(reason)")
+        for key in ["amp", "onnx_export"] where model[.string(key)] != nil {
+            warnings.append("\(path): model.\(key) does not apply here: \(GaNDLFConfig.notApplicable[key]!)")
         }
         if case .string("openvino")? = out[.string("type")] {
             warnings.append("\(path): model.type openvino does not apply here: Scry runs its own CPU kernels on safetensors weights")

@@ -46,9 +46,9 @@ final class SlideTilingTests: XCTestCase {
     }
 
     func testTilesCoverEveryPixelAndKeepOnlyTissue() {
-        XCTAssertEqual(SlideTiling.origins(size: 100, patch: 32, stride: 16), [0, 16, 32, 48, 64, 68], "the last tile is flush with the end")
-        XCTAssertEqual(SlideTiling.origins(size: 96, patch: 32, stride: 16), [0, 16, 32, 48, 64])
-        XCTAssertEqual(SlideTiling.origins(size: 32, patch: 32, stride: 16), [0])
+        XCTAssertEqual(SlidingWindow.origins(size: 100, patch: 32, step: 16), [0, 16, 32, 48, 64, 68], "the last tile is flush with the end")
+        XCTAssertEqual(SlidingWindow.origins(size: 96, patch: 32, step: 16), [0, 16, 32, 48, 64])
+        XCTAssertEqual(SlidingWindow.origins(size: 32, patch: 32, step: 16), [0])
         XCTAssertEqual(SlideTiling.tiles(size: [40, 20], patch: [20, 20], stride: [20, 10]), [[0, 0], [20, 0]], "by y, then x")
         var tissue = [Bool](repeating: false, count: 100 * 100)
         tissue[99 * 100 + 99] = true
@@ -73,7 +73,7 @@ final class SlideTilingTests: XCTestCase {
             try tiles.index([.all, .slice(start: 0, stop: 1, step: nil)]).contiguous()
         }
         XCTAssertNil(maps.outputs)
-        let xs = SlideTiling.origins(size: width, patch: 16, stride: 8), ys = SlideTiling.origins(size: height, patch: 16, stride: 8)
+        let xs = SlidingWindow.origins(size: width, patch: 16, step: 8), ys = SlidingWindow.origins(size: height, patch: 16, step: 8)
         XCTAssertEqual(maps.tiles.count, xs.count * ys.count)
         XCTAssertEqual(maps.probabilities.shape, [1, width, height])
         let counts = maps.count.scalars(), averaged = maps.probabilities.scalars()
