@@ -296,6 +296,8 @@ final class GaNDLFConfigTests: XCTestCase {
             regressed = gandlf_infer(regression, values, out + "/reg", output: out + "/reg-pred")
             """, name: "regression")
         XCTAssertEqual(try interpreter.execute("r.task + \" \" + str(r.target_scale)", name: "r")?.printed, "regression 0.01")
+        XCTAssertEqual(try interpreter.execute("r.evaluate(dataset(values))[\"prediction\"][:8] == regressed[\"prediction\"]", name: "e")?.printed, "true",
+                       "t.evaluate predicts in the targets' units, as inference does")
         XCTAssertEqual(try interpreter.execute("regressed.columns", name: "rc")?.printed, "[\"subject_id\", \"prediction\"]")
         XCTAssertEqual(try interpreter.execute("table_of_predictions.columns", name: "p")?.printed, "[\"subject_id\", \"probability_0\", \"probability_1\", \"prediction\"]")
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cls-pred/predictions.csv").path))
