@@ -349,5 +349,11 @@ final class GaNDLFConfigTests: XCTestCase {
             resized = dataset(out + "/model/train_resized_images/data.csv")
             """, name: "memory_save_mode")
         XCTAssertEqual(try interpreter.execute("[len(resized), resized[0].image.shape, t.epoch_no]", name: "r")?.printed, "[6, [32, 32], 1]")
+        // Only the resizing is written: the normalisation runs once, in training (z-scored files would have mean 0).
+        let ratio = try interpreter.execute("resized[0].image.data.mean().item() / dataset(csv)[0].image.data.mean().item()", name: "m")
+        guard case .float(let r)? = ratio else { return XCTFail("\(String(describing: ratio))") }
+        XCTAssertEqual(r, 1, accuracy: 0.1)
+        XCTAssertEqual(try interpreter.execute("[\"resize\" in str(t.preprocess), \"resize\" in str(gandlf_transforms(read_config(config), [32, 32], true, resizing: \"without\"))]", name: "s")?.printed,
+                       "[true, false]", "validation still resizes (its images may come raw); training leaves it out")
     }
 }
