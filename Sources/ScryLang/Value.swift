@@ -33,6 +33,15 @@ public enum Value {
     /// Whether the value is nil.
     public var isNil: Bool { if case .nil = self { return true }; return false }
 
+    /// An int or a float as a Double; nil for anything else (a bool included).
+    public var number: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .float(let f): return f
+        default: return nil
+        }
+    }
+
     /// Truthiness: false, nil, 0, 0.0, "" and empty collections are false.
     public var isTruthy: Bool {
         switch self {

@@ -12,20 +12,18 @@ enum Checkpoint {
     static let kind = "checkpoint"
 
     static func save(_ trainer: TrainerObject, to path: String) throws {
-        guard case .host(let model as ModuleObject)? = trainer.fields[.string("model")] else {
-            throw ScryError(.valueError, "save_checkpoint(): the trainer has no model")
-        }
+        guard let model = trainer.model else { throw ScryError(.valueError, "save_checkpoint(): the trainer has no model") }
         var tensors: [String: Tensor] = [:]
         for (name, tensor) in model.module.stateDict() { tensors["model/" + name] = tensor }
         var metadata = ["format": "pt", WeightFiles.kindKey: kind, "scry.type": model.module.typeName,
                         "scry.random": Random.state.state.map(String.init).joined(separator: ","),
                         "scry.loader_epochs": String(trainer.loader?.epochs ?? 0), "scry.loader_batch": String(trainer.batchNumber)]
-        if case .host(let optimizer as OptimizerObject)? = trainer.fields[.string("optimizer")] {
+        if let optimizer = trainer.optimizer {
             for (key, tensor) in optimizer.optimizer.state { tensors["optimizer/" + key] = tensor }
             metadata["scry.optimizer"] = optimizer.name
             metadata["scry.lr"] = String(optimizer.optimizer.learningRate)
         }
-        if case .host(let scheduler as SchedulerObject)? = trainer.fields[.string("scheduler")] {
+        if let scheduler = trainer.scheduler {
             metadata["scry.scheduler"] = scheduler.name
             for (key, number) in scheduler.scheduler.state { metadata["scheduler." + key] = String(number) }
         }
@@ -38,11 +36,9 @@ enum Checkpoint {
     static func load(_ trainer: TrainerObject, from path: String) throws {
         let (tensors, metadata) = try WeightFiles.read(path)
         guard metadata[WeightFiles.kindKey] == kind else { throw ScryError(.valueError, "\(path) is not a trainer checkpoint (save_checkpoint writes those)") }
-        guard case .host(let model as ModuleObject)? = trainer.fields[.string("model")] else {
-            throw ScryError(.valueError, "load_checkpoint(): the trainer has no model")
-        }
+        guard let model = trainer.model else { throw ScryError(.valueError, "load_checkpoint(): the trainer has no model") }
         // Checked before anything changes, so that a refused checkpoint leaves the trainer whole.
-        if case .host(let optimizer as OptimizerObject)? = trainer.fields[.string("optimizer")], metadata["scry.optimizer"] != optimizer.name {
+        if let optimizer = trainer.optimizer, metadata["scry.optimizer"] != optimizer.name {
             throw ScryError(.valueError, "\(path) holds \(metadata["scry.optimizer"] ?? "no") optimizer state, the trainer's optimizer is \(optimizer.name)")
         }
         do {
@@ -50,11 +46,11 @@ enum Checkpoint {
         } catch let error as TensorError {
             throw ScryError(.valueError, "\(path): " + error.description)
         }
-        if case .host(let optimizer as OptimizerObject)? = trainer.fields[.string("optimizer")] {
+        if let optimizer = trainer.optimizer {
             try optimizer.load(state: part(tensors, "optimizer/"))
             if let rate = metadata["scry.lr"].flatMap(Double.init) { optimizer.optimizer.learningRate = rate }
         }
-        if case .host(let scheduler as SchedulerObject)? = trainer.fields[.string("scheduler")] {
+        if let scheduler = trainer.scheduler {
             var state: [String: Double] = [:]
             for (key, text) in metadata where key.hasPrefix("scheduler.") { state[String(key.dropFirst(10))] = Double(text) }
             do { try scheduler.scheduler.restore(state) } catch { throw ScryError(.valueError, "\(path): \(error)") }

@@ -47,8 +47,7 @@ final class DatasetObject: HostObject {
     /// `ds.cache_limit = 256` keeps at most that many MB of decoded images (the oldest go first).
     func setAttribute(_ name: String, _ value: Value) throws -> Bool {
         guard name == "cache_limit" else { return false }
-        let megabytes: Double? = switch value { case .int(let i): Double(i); case .float(let f): f; default: nil }
-        guard let megabytes, megabytes >= 0, megabytes.isFinite else {
+        guard let megabytes = value.number, megabytes >= 0, megabytes.isFinite else {
             throw ScryError(.valueError, "cache_limit is a size in MB (0 or more), got \(value.printed)")
         }
         dataset.cacheLimit = Int(megabytes * 1_048_576)

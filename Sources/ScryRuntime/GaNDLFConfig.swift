@@ -139,8 +139,7 @@ struct GaNDLFConfig {
 
     private func number(_ dict: DictStorage, _ key: String, _ fullKey: String, default fallback: Double?, positive: Bool = false) throws -> Value {
         guard let value = dict[.string(key)], !value.isNil else { return fallback.map { .float($0) } ?? .nil }
-        let number: Double? = switch value { case .int(let i): Double(i); case .float(let f): f; default: nil }
-        guard let number, number.isFinite, !positive || number > 0 else { throw invalid(fullKey, value, positive ? "a positive number" : "a number") }
+        guard let number = value.number, number.isFinite, !positive || number > 0 else { throw invalid(fullKey, value, positive ? "a positive number" : "a number") }
         return .float(number)
     }
 

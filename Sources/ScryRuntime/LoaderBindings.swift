@@ -118,19 +118,10 @@ enum LoaderBindings {
                                           Parameter("padding", default: .nil)],
                        doc: "Runs fn on overlapping patches of a whole volume [C, …] (or image) in batches [N, C, …patch] → [N, K, …patch] and puts the outputs together into [K, …] (overlap: the fraction of a window shared with the next, one value or one per axis): blend \"gaussian\", \"hann\" or \"uniform\" weights, or \"crop\" (each window's centre, as TorchIO's crop mode); padding: a numpy.pad mode (symmetric, reflect, edge, constant, wrap) makes up half a patch around the volume first.") { a in
             let volume = try TensorBindings.tensor(a["volume"], "volume", "sliding_window", dtype: .float32)
-            guard let blend = SlidingWindow.Blend(rawValue: try a.string("blend")) else {
-                throw a.typeError("blend", SlidingWindow.Blend.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
-            }
-            var padding: PaddingMode?
-            if a.has("padding") {
-                guard let mode = PaddingMode(rawValue: try a.string("padding")) else {
-                    throw a.typeError("padding", PaddingMode.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
-                }
-                padding = mode
-            }
+            let blend = try a.choice("blend", SlidingWindow.Blend.self)
+            let padding = a.has("padding") ? try a.choice("padding", PaddingMode.self) : nil
             let function = a["fn"], interpreter = a.interpreter
-            let overlaps = if case .list = a["overlap"] { try a.doubleList("overlap") } else { [try a.double("overlap")] }
-            return TensorBindings.wrap(try SlidingWindow.infer(volume, patchSize: try a.intList("patch_size"), overlaps: overlaps,
+            return TensorBindings.wrap(try SlidingWindow.infer(volume, patchSize: try a.intList("patch_size"), overlaps: try a.doubleList("overlap"),
                                                                batchSize: try a.int("batch_size"), blend: blend, padding: padding) { patches in
                 try TensorBindings.tensor(try interpreter.call(function, Arguments([TensorBindings.wrap(patches)])), "fn's result", "sliding_window")
             })

@@ -143,13 +143,7 @@ enum MetricBindings {
                                           spacing: a.has("spacing") ? try a.doubleList("spacing") : nil,
                                           ignore: try a.list("ignore").map(\.printed), perClass: try a.bool("per_class"), options: options)
             case "classification":
-                var average: ClassificationMetrics.Average?
-                if a.has("average") {
-                    guard let chosen = ClassificationMetrics.Average(rawValue: try a.string("average")) else {
-                        throw a.typeError("average", "\"micro\", \"macro\" or \"weighted\"")
-                    }
-                    average = chosen
-                }
+                let average = a.has("average") ? try a.choice("average", ClassificationMetrics.Average.self) : nil
                 result = try classification(names, probabilities: prediction, target: target, average: average)
             case "regression":
                 result = try regression(names, prediction: prediction, target: target)

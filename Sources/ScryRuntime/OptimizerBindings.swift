@@ -39,8 +39,7 @@ final class OptimizerObject: HostObject {
 
     func setAttribute(_ attribute: String, _ value: Value) throws -> Bool {
         guard attribute == "lr" else { return false }
-        let number: Double? = switch value { case .int(let i): Double(i); case .float(let f): f; default: nil }
-        guard let rate = number, rate >= 0 else {
+        guard let rate = value.number, rate >= 0 else {
             throw ScryError(.valueError, "lr must be a non-negative number, got \(value.display)")
         }
         optimizer.learningRate = rate

@@ -8,11 +8,11 @@ import ScryVision
 enum PictureBindings {
     /// The spatial part of an image or tensor: an image's first channel; a tensor with its
     /// leading axes of size 1 (batch, channel) dropped.
-    static func spatial(_ value: Value, _ name: String) throws -> Tensor {
-        var data = try ImageBindings.drawable(value, "overlay", parameter: name)
+    static func spatial(_ value: Value, _ name: String, function: String = "overlay") throws -> Tensor {
+        var data = try ImageBindings.drawable(value, function, parameter: name)
         if data.rank == 3, data.shape[2] == 1 { data = try data.squeeze(axes: [2]) }
         guard data.rank == 2 || data.rank == 3 else {
-            throw ScryError(.shapeError, "overlay(): \(name) must be 2D or 3D (one sample, one channel), got \(shapeString(data.shape))")
+            throw ScryError(.shapeError, "\(function)(): \(name) must be 2D or 3D (one sample, one channel), got \(shapeString(data.shape))")
         }
         return data
     }
@@ -93,8 +93,7 @@ enum PictureBindings {
         NativeFunction("heatmap", [Parameter("map"), Parameter("colormap", default: .string("jet")), Parameter("image", default: .nil),
                                    Parameter("image_weight", default: .float(0.5)), Parameter("title", default: .string(""))],
                        doc: "A map [x, y] in [0, 1] coloured as GaNDLF's whole-slide heat maps (entry ⌊255·v⌋ of the colour map), as a picture; with image: (an RGB image or [3, x, y], 0…255) blended as OpenCV's addWeighted, image·image_weight + heat·(1 − image_weight), nothing rescaled.") { a in
-            var map = try ImageBindings.drawable(a["map"], "heatmap", parameter: "map")
-            if map.rank == 3, map.shape[2] == 1 { map = try map.squeeze(axes: [2]) }
+            let map = try spatial(a["map"], "map", function: "heatmap")
             let image = a.has("image") ? try ImageBindings.rgb(a["image"], "heatmap") : nil
             return .host(PictureObject(try Picture.heatmap(map, colormap: try colormap(a, "colormap"), on: image,
                                                            imageWeight: try a.double("image_weight"), title: try a.string("title"))))
@@ -172,7 +171,7 @@ enum PictureBindings {
                        doc: "A bar chart of a dict of label → number.") { a in
             guard case .dict(let dict) = a["values"] else { throw a.typeError("values", "a dict of label → number") }
             let values = try dict.entries.map { entry -> Double in
-                guard let number = number(entry.value) else { throw a.typeError("values", "a dict of label → number") }
+                guard let number = entry.value.number else { throw a.typeError("values", "a dict of label → number") }
                 return number
             }
             return try drawing(a) {
@@ -198,19 +197,8 @@ enum PictureBindings {
         }
     }
 
-    static func number(_ value: Value) -> Double? {
-        switch value {
-        case .int(let i): return Double(i)
-        case .float(let f): return f
-        default: return nil
-        }
-    }
-
     static func colormap(_ a: BoundArguments, _ name: String) throws -> Colormap {
-        guard let map = Colormap(rawValue: try a.string(name)) else {
-            throw a.typeError(name, "one of " + Colormap.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        return map
+        try a.choice(name, Colormap.self)
     }
 
     /// Numbers from a list, a tensor or an image (its voxels).
@@ -218,7 +206,7 @@ enum PictureBindings {
         switch value {
         case .list(let list):
             return try list.items.map { item in
-                guard let number = number(item) else { throw a.typeError(name, "numbers") }
+                guard let number = item.number else { throw a.typeError(name, "numbers") }
                 return number
             }
         case .host(let image as ImageObject): return try image.image.data.to(.float32).contiguous().scalars()

@@ -28,9 +28,7 @@ enum PostprocessingBindings {
         },
         NativeFunction("morphology", [Parameter("labels"), Parameter("operation"), Parameter("radius", default: .int(1))],
                        doc: "Dilation, erosion, opening or closing of each label by the face-neighbour cross, radius times.") { a in
-            guard let operation = Postprocessing.Morphology(rawValue: try a.string("operation").lowercased()) else {
-                throw a.typeError("operation", Postprocessing.Morphology.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
-            }
+            let operation = try a.choice("operation", Postprocessing.Morphology.self) { $0.lowercased() }
             let radius = try a.int("radius")
             return try apply(a, "morphology") { try Postprocessing.morphology($0, operation, radius: radius) }
         },

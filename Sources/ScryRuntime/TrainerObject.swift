@@ -34,6 +34,11 @@ final class TrainerObject: HostObject {
         return nil
     }
 
+    /// The model, optimizer and schedule the trainer holds, for checkpoints.
+    var model: ModuleObject? { if case .host(let object as ModuleObject)? = fields[.string("model")] { return object }; return nil }
+    var optimizer: OptimizerObject? { if case .host(let object as OptimizerObject)? = fields[.string("optimizer")] { return object }; return nil }
+    var scheduler: SchedulerObject? { if case .host(let object as SchedulerObject)? = fields[.string("scheduler")] { return object }; return nil }
+
     func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
         if TrainerObject.methods.contains(name) { return .function(Method(trainer: self, name: name)) }
         if TrainerObject.properties.contains(name) { return try interpreter.call(try interpreter.global("trainer_" + name), Arguments([.host(self)])) }

@@ -68,15 +68,6 @@ enum TransformBindings {
         return (Int(low), Int(high))
     }
 
-    /// The pad step's way of making up values beyond the edge: zeros unless mode: names another.
-    private static func paddingMode(_ a: BoundArguments) throws -> PaddingMode {
-        guard a.has("mode") else { return .constant }
-        guard let mode = PaddingMode(rawValue: try a.string("mode")) else {
-            throw a.typeError("mode", PaddingMode.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        return mode
-    }
-
     nonisolated(unsafe) static let functions: [NativeFunction] = [
         NativeFunction("transform", [Parameter("name"), Parameter("p", default: .float(1)), Parameter("nonzero", default: .bool(false)),
                                      Parameter("low", default: .nil), Parameter("high", default: .nil), Parameter("percentiles", default: .nil),
@@ -138,7 +129,8 @@ enum TransformBindings {
                 guard axes.count == 2 else { throw ScryError(.valueError, "transform(\"rotate90\"): axes names the two axes of the plane") }
                 step = .rotate90(axes: (axes[0], axes[1]), probability: p)
             case "crop_or_pad": step = .cropOrPad(try a.intList("size"))
-            case "pad": step = .pad(try a.intList("size"), mode: try paddingMode(a))
+            // Zeros unless mode: names another way of making up values beyond the edge.
+            case "pad": step = .pad(try a.intList("size"), mode: a.has("mode") ? try a.choice("mode", PaddingMode.self) : .constant)
             case "centre_crop", "center_crop": step = .centreCrop(try a.intList("size"))
             case "crop_to_nonzero": step = .cropToNonzero()
             case "resize": step = .resize(try a.intList("size"))
@@ -173,12 +165,7 @@ enum TransformBindings {
                 step = .matchHistogram(to: reference.image)
             case "stain_normalize":
                 guard case .host(let target as ImageObject) = a["target"] else { throw a.typeError("target", "an RGB image") }
-                let extractorName = try a.string("extractor")
-                guard let extractor = StainExtractor(rawValue: extractorName) else {
-                    let known = StainExtractor.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw ScryError(.valueError, "transform(\"stain_normalize\"): extractor must be one of \(known), not \"\(extractorName)\"")
-                }
-                step = try .stainNormalization(target: target.image, extractor: extractor)
+                step = try .stainNormalization(target: target.image, extractor: try a.choice("extractor", StainExtractor.self))
             case "elastic":
                 step = .elastic(controlPoints: try a.int("control_points"), maxDisplacement: try a.double("max_displacement"), probability: p)
             case let other: throw ScryError(.valueError, "transform(): unknown step \"\(other)\"; known: \(names.joined(separator: ", "))")
