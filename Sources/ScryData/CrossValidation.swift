@@ -73,14 +73,9 @@ extension Dataset {
     /// A fold number for each group: shuffled within each stratum, then dealt in turn, so
     /// folds differ in size by at most one and each stratum spreads evenly.
     static func deal(_ groups: [[Int]], ways: Int, seed: UInt64, stratify: Bool, values: [Double]) -> [Int] {
-        var random = RandomGenerator(seed: seed &+ 0xF01D)
-        var strata: [Double: [Int]] = [:]
-        for g in groups.indices { strata[stratify ? values[g] : 0, default: []].append(g) }
         var assignment = [Int](repeating: 0, count: groups.count), next = 0
-        for key in strata.keys.sorted() {
-            var members = strata[key]!
-            for i in stride(from: members.count - 1, to: 0, by: -1) { members.swapAt(i, Int(random.next() % UInt64(i + 1))) }
-            for g in members { assignment[g] = next % ways; next += 1 }
+        for stratum in shuffledStrata(groups.indices.map { stratify ? values[$0] : 0 }, seed: seed &+ 0xF01D) {
+            for g in stratum { assignment[g] = next % ways; next += 1 }
         }
         return assignment
     }

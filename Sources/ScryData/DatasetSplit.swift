@@ -5,16 +5,23 @@ import ScryTensor
 extension Dataset {
     /// Subjects grouped by class when stratifying (one group otherwise), each group shuffled.
     private func shuffledGroups(seed: UInt64, stratify: Bool) -> [[Int]] {
-        var random = RandomGenerator(seed: seed &+ 0x5C12)
-        var groups: [Double: [Int]] = [:]
         // NaN never equals itself as a key: such targets form one group of their own.
-        for (i, subject) in subjects.enumerated() {
+        let keys = subjects.map { subject -> Double in
             let value = subject.value ?? 0
-            groups[stratify ? (value.isNaN ? -.infinity : value) : 0, default: []].append(i)
+            return stratify ? (value.isNaN ? -.infinity : value) : 0
         }
-        return groups.keys.sorted().map { key in
-            var members = groups[key]!
-            for i in stride(from: members.count - 1, to: 0, by: -1) { members.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+        return Dataset.shuffledStrata(keys, seed: seed &+ 0x5C12)
+    }
+
+    /// The indices of `keys` grouped by key, in ascending key order, each group shuffled by one
+    /// generator: the strata that splits and folds deal subjects from.
+    static func shuffledStrata(_ keys: [Double], seed: UInt64) -> [[Int]] {
+        var random = RandomGenerator(seed: seed)
+        var strata: [Double: [Int]] = [:]
+        for (i, key) in keys.enumerated() { strata[key, default: []].append(i) }
+        return strata.keys.sorted().map { key in
+            var members = strata[key]!
+            random.shuffle(&members)
             return members
         }
     }

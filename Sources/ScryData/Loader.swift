@@ -51,19 +51,14 @@ public final class Loader: @unchecked Sendable {
         var indices = Array(0..<total)
         guard shuffle else { return indices }
         var random = RandomGenerator(seed: seed &* 7919 &+ UInt64(epoch))
-        func mix(_ range: Range<Int>, of values: inout [Int]) {
-            for i in stride(from: range.upperBound - 1, to: range.lowerBound, by: -1) {
-                values.swapAt(i, range.lowerBound + Int(random.next() % UInt64(i - range.lowerBound + 1)))
-            }
-        }
         guard let queueLength, queueLength < total else {
-            mix(0..<total, of: &indices)
+            random.shuffle(&indices)
             return indices
         }
         var queued = Array(0..<subjects)
-        mix(0..<subjects, of: &queued)
+        random.shuffle(&queued)
         indices = queued.flatMap { subject in (0..<samplesPerSubject).map { subject + $0 * subjects } }
-        for start in stride(from: 0, to: total, by: queueLength) { mix(start..<Swift.min(start + queueLength, total), of: &indices) }
+        for start in stride(from: 0, to: total, by: queueLength) { random.shuffle(&indices, in: start..<Swift.min(start + queueLength, total)) }
         return indices
     }
 

@@ -141,11 +141,16 @@ struct StainedPixels {
     /// The optical densities of the tissue pixels.
     let tissue: [SIMD3<Double>]
 
+    /// Refuses an image that is not RGB, naming it as `role` ("the image /data/a.png").
+    static func requireRGB(_ image: MedicalImage, role: String) throws {
+        guard image.channels != 3 else { return }
+        throw stainError("the \(role)" + (image.path.map { " \($0)" } ?? "")
+                         + " has \(image.channels) channel(s); H&E stain normalisation needs an RGB image (3 channels)")
+    }
+
     init(_ image: MedicalImage, role: String) throws {
         let name = "the \(role)" + (image.path.map { " \($0)" } ?? "")
-        guard image.channels == 3 else {
-            throw stainError("\(name) has \(image.channels) channel(s); H&E stain normalisation needs an RGB image (3 channels)")
-        }
+        try StainedPixels.requireRGB(image, role: role)
         let values = try image.data.contiguous().floats(), n = values.count / 3
         let noTissue = stainError("\(name) shows no tissue: no pixel is darker than L* 80 once its contrast is stretched between its 2nd and 98th percentiles")
         guard n > 0 else { throw noTissue }
@@ -219,9 +224,9 @@ extension Transform {
     public static func stainNormalization(target: MedicalImage, extractor: StainExtractor) throws -> Transform {
         let goal = try StainFit(StainedPixels(target, role: "target"), extractor)
         return Transform("stain_normalize(target: \(target.path ?? "image"), extractor: \(extractor.rawValue))") { sample, _ in
-            guard sample.image.channels == 3 else { _ = try StainedPixels(sample.image, role: "image"); return }
-            // A whole-slide tile of background or of a single stain has nothing to normalise;
-            // GaNDLF's error there would end the whole slide's inference.
+            try StainedPixels.requireRGB(sample.image, role: "image")
+            // A whole-slide tile of background or of a single stain has nothing to normalise
+            // (the only errors left to the two fits); GaNDLF's would end the slide's inference.
             guard let pixels = try? StainedPixels(sample.image, role: "image"), let source = try? StainFit(pixels, extractor) else { return }
             // Optical density 0.05 absorbs about 5 %: a stain fainter than that throughout is
             // absent, and scaling it up would only amplify noise.

@@ -44,6 +44,15 @@ public struct RandomGenerator: Sendable, Equatable {
         return result
     }
 
+    /// Shuffles `values[range]` (all of it by default) in place: Fisher–Yates from the end, so
+    /// a seed gives the same order on every machine.
+    public mutating func shuffle<Element>(_ values: inout [Element], in range: Range<Int>? = nil) {
+        let range = range ?? values.indices
+        for i in stride(from: range.upperBound - 1, to: range.lowerBound, by: -1) {
+            values.swapAt(i, range.lowerBound + Int(next() % UInt64(i - range.lowerBound + 1)))
+        }
+    }
+
     /// Uniform in [0, 1) with 24 random bits (every float32 step in that range).
     public mutating func nextUniform() -> Float {
         Float(next() >> 40) * 0x1.0p-24
