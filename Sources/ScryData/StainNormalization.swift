@@ -82,6 +82,11 @@ public enum StainExtractor: String, CaseIterable, Sendable {
         return try stains[0].x >= stains[1].x ? unitStains(stains[0], stains[1], name) : unitStains(stains[1], stains[0], name)
     }
 
+    /// The solution c of the 2×2 system [g.x g.y; g.y g.z]·c = b whose determinant is given.
+    static func solve(_ g: SIMD3<Double>, _ b: SIMD2<Double>, determinant: Double) -> SIMD2<Double> {
+        SIMD2(g.z * b.x - g.y * b.y, g.x * b.y - g.y * b.x) / determinant
+    }
+
     /// The minimum over c ≥ 0 of ½cᵀGc − bᵀc, with G = [[g.x, g.y], [g.y, g.z]] positive
     /// semi-definite: the lowest of the origin, the minimum along each axis, and the
     /// unconstrained minimum when it is non-negative.
@@ -95,7 +100,7 @@ public enum StainExtractor: String, CaseIterable, Sendable {
         if g.z > 0 && b.y > 0 { consider(SIMD2(0, b.y / g.z)) }
         let determinant = g.x * g.z - g.y * g.y
         if determinant > 1e-12 * g.x * g.z {
-            let c = SIMD2(g.z * b.x - g.y * b.y, g.x * b.y - g.y * b.x) / determinant
+            let c = solve(g, b, determinant: determinant)
             if c.x >= 0 && c.y >= 0 { consider(c) }
         }
         return best
@@ -204,7 +209,7 @@ struct StainFit {
         let determinant = g.x * g.z - g.y * g.y
         let concentrations = pixels.density.map { od -> SIMD2<Double> in
             let b = SIMD2(dot(stains[0], od), dot(stains[1], od))
-            return SIMD2(g.z * b.x - g.y * b.y, g.x * b.y - g.y * b.x) / determinant
+            return StainExtractor.solve(g, b, determinant: determinant)
         }
         // Over the tissue, not the whole image (as GaNDLF takes it): a tile that is mostly
         // background would otherwise have its percentile in the background and be darkened wildly.

@@ -4,25 +4,6 @@ import ScryLang
 import ScryRuntime
 import Yams
 
-/// Runs `body` in a fresh session on a large stack; a Scry error is reported on standard error
-/// and becomes the exit status 1.
-func inSession(_ body: @escaping (Interpreter) throws -> Void) throws {
-    let status = Session.runOnLargeStack { () -> Int32 in
-        let interpreter = Session.makeInterpreter()
-        do {
-            try body(interpreter)
-            return 0
-        } catch let error as ScryError {
-            FileHandle.standardError.write(Data((error.report + "\n").utf8))
-            return 1
-        } catch {
-            FileHandle.standardError.write(Data("IOError: \(error.localizedDescription)\n".utf8))
-            return 1
-        }
-    }
-    if status != 0 { throw ExitCode(status) }
-}
-
 /// Calls a prelude function (stdlib/gandlf.scry does the commands' work) and returns its result.
 private func call(_ interpreter: Interpreter, _ function: String, _ positional: [Value],
                   keywords: [(name: String, value: Value)] = []) throws -> Value {

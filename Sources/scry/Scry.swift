@@ -76,6 +76,25 @@ struct RunCommand: ParsableCommand {
     }
 }
 
+/// Runs `body` in a fresh session on a large stack; a Scry error is reported on standard error
+/// and becomes the exit status 1.
+func inSession(_ body: @escaping (Interpreter) throws -> Void) throws {
+    let status = Session.runOnLargeStack { () -> Int32 in
+        let interpreter = Session.makeInterpreter()
+        do {
+            try body(interpreter)
+            return 0
+        } catch let error as ScryError {
+            FileHandle.standardError.write(Data((error.report + "\n").utf8))
+            return 1
+        } catch {
+            FileHandle.standardError.write(Data("IOError: \(error.localizedDescription)\n".utf8))
+            return 1
+        }
+    }
+    if status != 0 { throw ExitCode(status) }
+}
+
 extension RunCommand {
     /// `scry --recover`: lists recovery notebooks, newest first; `--open N` runs one into a shell.
     func recoverSession() throws {
